@@ -1,0 +1,15 @@
+import { createHash } from 'node:crypto'
+
+/** Stable hash of a mapped payload: key order does not matter, so equal payloads hash equal. */
+export function hashPayload(payload: unknown): string {
+  return createHash('sha256').update(canonicalJson(payload)).digest('base64url')
+}
+
+function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null)
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+}

@@ -1,0 +1,31 @@
+export type SourceData = Record<string, unknown>
+
+/**
+ * Reads a dotted path (`Account.Owner.Name`); a missing or null parent yields undefined, as Salesforce
+ * returns `Account: null` when the lookup is empty.
+ */
+export function getPath(data: SourceData, path: string): unknown {
+  let node: unknown = data
+  for (const key of path.split('.')) {
+    if (node === null || typeof node !== 'object') return undefined
+    node = (node as Record<string, unknown>)[key]
+  }
+  return node
+}
+
+/**
+ * The rows of a source list: a plain array, a Salesforce subquery result (`{ records: [...] }`) or a
+ * NetSuite sublist (`{ items: [...] }`). Anything else is no rows.
+ */
+export function listRows(value: unknown): SourceData[] {
+  const rows = Array.isArray(value)
+    ? value
+    : value && typeof value === 'object'
+      ? ((value as { records?: unknown }).records ?? (value as { items?: unknown }).items)
+      : undefined
+  return Array.isArray(rows) ? rows.filter((r): r is SourceData => r !== null && typeof r === 'object') : []
+}
+
+export function isEmptyValue(v: unknown): boolean {
+  return v === undefined || v === null || (typeof v === 'string' && v.trim() === '')
+}

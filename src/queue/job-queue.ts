@@ -1,0 +1,67 @@
+/**
+ * The queue boundary. Two drivers implement it (BullMQ on Redis for scale mode, a store-backed one for the
+ * embedded mode) and one conformance suite holds them to the same behaviour.
+ *
+ * Jobs are keyed: at most one unfinished job per key. Adding a key that is waiting does nothing (bursts
+ * coalesce); adding a key that is running schedules exactly one more run after it, with the newest data,
+ * so a change that arrives mid-run is never lost and two runs of one key never overlap.
+ */
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number
+  /** Backoff before retry n is a random delay in [0, min(maxMs, baseMs · 2^(n−1))] (full jitter). */
+  baseMs: number
+  maxMs: number
+}
+
+export const defaultRetryPolicy: RetryPolicy = { attempts: 8, baseMs: 1_000, maxMs: 5 * 60_000 }
+
+export interface QueueJob<T> {
+  /** The driver's id of this job instance. */
+  id: string
+  /** The dedupe key, e.g. `customers:001…`. */
+  key: string
+  data: T
+  /** 1 for the first attempt. */
+  attempt: number
+  maxAttempts: number
+}
+
+/** Throwing fails the attempt: a transient error retries with backoff, any other TandemError kind parks the job. */
+export type JobHandler<T> = (job: QueueJob<T>) => Promise<void>
+
+export interface SerializedJobError {
+  kind: string
+  code: string
+  message: string
+}
+
+export interface FailedJob<T> {
+  id: string
+  key: string
+  data: T
+  attempts: number
+  error: SerializedJobError
+  failedAt: number
+}
+
+export interface JobCounts {
+  waiting: number
+  delayed: number
+  active: number
+  failed: number
+}
+
+export interface JobWorker {
+  /** Stops taking jobs and waits for the running ones to finish. */
+  close(): Promise<void>
+}
+
+export interface JobQueue<T> {
+  readonly name: string
+  add(key: string, data: T, opts?: { delayMs?: number }): Promise<void>
+  process(handler: JobHandler<T>, opts: { concurrency: number }): JobWorker
+  counts(): Promise<JobCounts>
+  failed(limit?: number): Promise<FailedJob<T>[]>
+  close(): Promise<void>
+}

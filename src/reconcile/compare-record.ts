@@ -1,0 +1,44 @@
+import { valuesMatch } from '../mapping/compare-values.ts'
+import { listRows } from '../mapping/source-path.ts'
+
+export interface FieldMismatch {
+  field: string
+  expected: unknown
+  actual: unknown
+}
+
+/**
+ * The fields where a target record differs from what the mapping gives, with the mapping's own
+ * normalisation (numbers by value, references by id, blank as null). Lines are compared row by row so a
+ * changed quantity is reported as `item[1].quantity`, not as "the item list differs".
+ */
+export function compareRecord(
+  expected: Record<string, unknown>,
+  actual: Record<string, unknown>,
+  skip: ReadonlySet<string>,
+) {
+  const out: FieldMismatch[] = []
+  for (const [field, value] of Object.entries(expected)) {
+    if (skip.has(field)) continue
+    diff(field, value, actual[field], out)
+  }
+  return out
+}
+
+function diff(path: string, expected: unknown, actual: unknown, out: FieldMismatch[]): void {
+  if (Array.isArray(expected)) {
+    const rows = listRows(actual)
+    if (rows.length !== expected.length) {
+      out.push({ field: `${path}.length`, expected: expected.length, actual: rows.length })
+      return
+    }
+    expected.forEach((row, i) => {
+      if (row && typeof row === 'object' && !Array.isArray(row)) {
+        for (const [k, v] of Object.entries(row as Record<string, unknown>))
+          diff(`${path}[${i}].${k}`, v, rows[i]?.[k], out)
+      } else diff(`${path}[${i}]`, row, rows[i], out)
+    })
+    return
+  }
+  if (!valuesMatch(expected, actual ?? null)) out.push({ field: path, expected, actual: actual ?? null })
+}

@@ -1,0 +1,3 @@
+import { deliveryUnderFaults, embeddedMode } from './delivery-scenario.ts'
+
+deliveryUnderFaults(embeddedMode)

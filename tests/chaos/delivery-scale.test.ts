@@ -1,0 +1,3 @@
+import { deliveryUnderFaults, scaleMode } from './delivery-scenario.ts'
+
+deliveryUnderFaults(scaleMode)
