@@ -7,6 +7,7 @@ import { Secret } from '../lib/secret.ts'
 import { checkMappingAlone } from '../mapping/check-mapping-alone.ts'
 import { checkMappingSet } from '../mapping/check-mapping-set.ts'
 import { type MappingConfig, mappingSchema } from '../mapping/mapping-schema.ts'
+import { type RetrySettings, retryKeySchema } from './retry-settings.ts'
 import { type EnvRef, findSecrets, replaceAt, resolveEnvRefs } from './secret-ref.ts'
 import { formatPath, type ParsedYaml, parseYaml } from './yaml-locate.ts'
 
@@ -25,6 +26,8 @@ export interface LoadedConnection {
   missing: EnvRef[]
   /** Absolute path of the connection's schema file (custom objects and fields), if it names one. */
   schemaFile?: string
+  /** The file's `retry:` block; unset keys fall back to the deployment's TANDEM_JOB_ATTEMPTS / TANDEM_RETRY_*. */
+  retry: RetrySettings
 }
 
 export interface LoadedFlow {
@@ -124,8 +127,8 @@ export function loadConnection(
   if (!parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
     throw at([], 'a connection file is a mapping with at least `type`')
   }
-  // `sandbox` and `schemaFile` are Tandem's, not the connector's: every connector type accepts them.
-  const { sandbox = 'never', schemaFile, ...settings } = parsed.value as Record<string, unknown>
+  // `sandbox`, `schemaFile` and `retry` are Tandem's, not the connector's: every connector type accepts them.
+  const { sandbox = 'never', schemaFile, retry, ...settings } = parsed.value as Record<string, unknown>
   const type = opts.connectorTypes.find((t) => t.type === settings.type)
   if (!type) {
     const known = opts.connectorTypes.map((t) => t.type).join(', ')
@@ -137,6 +140,7 @@ export function loadConnection(
   }
   const schemaPath = typeof schemaFile === 'string' ? resolve(opts.dir ?? '.', schemaFile) : undefined
   if (schemaPath && !existsSync(schemaPath)) throw at(['schemaFile'], `no such file: ${schemaPath}`)
+  const retrySettings = validate(parsed, retryKeySchema, { retry }).retry
 
   const resolved = resolveEnvRefs(settings, opts.env)
   const conn: LoadedConnection = {
@@ -148,6 +152,7 @@ export function loadConnection(
     fileSettings: resolved.value as Record<string, unknown>,
     missing: resolved.missing,
     ...(schemaPath ? { schemaFile: schemaPath } : {}),
+    retry: retrySettings,
   }
   if (resolved.missing.length > 0) {
     // With `sandbox: auto`, absent credentials mean "use the local sandbox"; the runtime completes it.

@@ -27,6 +27,17 @@ export interface ConnectorContext {
    * connector runs each HTTP request through it and reports 429s to it; absent, requests are not throttled.
    */
   throttle?: RequestThrottle
+  /**
+   * In-call retries of an idempotent request after a transient failure (the connection's `retry.reads`).
+   * Writes that are not idempotent are never retried in-call: the queue retries the whole job.
+   */
+  readRetry?: InCallRetry
+}
+
+export interface InCallRetry {
+  retries: number
+  /** Longest wait between tries; a longer Retry-After is not waited out in-call. */
+  maxMs: number
 }
 
 /** The engine's per-connection ceilings: requests in flight, requests per interval, adaptive on 429. */

@@ -51,6 +51,7 @@ export async function openConnections(opts: {
               finished: (ok) => metrics.remoteCalls.inc({ ...labels, outcome: ok ? 'ok' : 'error' }),
             })
           : throttle,
+        ...(conn.retry.reads ? { readRetry: conn.retry.reads } : {}),
       })
       const shared = opts.shared && { redis: opts.shared.redis, key: `${opts.shared.prefix}:throttle:${conn.name}` }
       throttle.bind(createThrottle(created.limits, shared))

@@ -17,6 +17,7 @@ import { startInboxSweeper } from './inbox-sweeper.ts'
 import { createIngest, type Ingest } from './ingest.ts'
 import { linkExisting, linkingDone } from './initial-link.ts'
 import { startPollers } from './poller.ts'
+import { retryPolicies } from './retry-policy.ts'
 import { createSyncHandler } from './sync-worker.ts'
 
 export interface RuntimeRoles {
@@ -83,9 +84,16 @@ export async function startRuntime(opts: {
     const driver: QueueDriverOptions = env.REDIS_URL
       ? { driver: 'bullmq', redisUrl: env.REDIS_URL, prefix: env.TANDEM_QUEUE_PREFIX }
       : { driver: 'local', jobs: store.jobs }
+    const retry = {
+      attempts: env.TANDEM_JOB_ATTEMPTS,
+      baseMs: env.TANDEM_RETRY_BASE_MS,
+      maxMs: env.TANDEM_RETRY_MAX_MS,
+    }
+    const retryByFlow = retryPolicies(config, retry)
     const queue = createQueue<SyncJobData>(driver, {
       name: 'sync',
-      retry: { attempts: env.TANDEM_JOB_ATTEMPTS, baseMs: env.TANDEM_RETRY_BASE_MS, maxMs: env.TANDEM_RETRY_MAX_MS },
+      retry,
+      retryFor: (data) => retryByFlow.get(data.flow) ?? retry,
       leaseMs: env.TANDEM_JOB_LEASE_MS,
       onError: (err, during) => logger.warn({ err, during }, 'queue error'),
     })

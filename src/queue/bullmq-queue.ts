@@ -1,15 +1,21 @@
 import { DelayedError, Queue, UnrecoverableError, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 import { backoffDelay, isRetryable, serializeError } from './backoff.ts'
-import type { FailedJob, JobQueue, QueueJob, RetryPolicy, SerializedJobError } from './job-queue.ts'
+import {
+  type FailedJob,
+  type JobQueue,
+  type QueueJob,
+  type RetryChoice,
+  retryPolicyOf,
+  type SerializedJobError,
+} from './job-queue.ts'
 import { postponeDelay } from './postpone.ts'
 
-export interface BullmqQueueOptions {
+export interface BullmqQueueOptions<T> extends RetryChoice<T> {
   name: string
   redisUrl: string
   /** Key prefix; every test run and every deployment sharing a Redis uses its own. */
   prefix: string
-  retry: RetryPolicy
   /** BullMQ's lock duration: a job whose worker stops renewing it for this long is stalled and re-run. */
   leaseMs?: number
   onError?: (err: unknown, during: string) => void
@@ -31,7 +37,7 @@ class JobAttemptError extends Error {
  * The scale-mode driver. BullMQ's deduplication with `keepLastIfActive` gives exactly the keyed semantics
  * of JobQueue: one unfinished job per key, one follow-up run when added while active.
  */
-export function createBullmqQueue<T>(opts: BullmqQueueOptions): JobQueue<T> {
+export function createBullmqQueue<T>(opts: BullmqQueueOptions<T>): JobQueue<T> {
   const leaseMs = opts.leaseMs ?? 30_000
   const onError = opts.onError ?? (() => {})
   // Workers block on Redis; BullMQ requires maxRetriesPerRequest: null on their connections.
@@ -51,7 +57,7 @@ export function createBullmqQueue<T>(opts: BullmqQueueOptions): JobQueue<T> {
         {
           deduplication: { id: key, keepLastIfActive: true },
           delay: addOpts.delayMs ?? 0,
-          attempts: opts.retry.attempts,
+          attempts: retryPolicyOf(opts, data).attempts,
           backoff: { type: 'tandem' },
           removeOnComplete: true,
           removeOnFail: false,
@@ -68,7 +74,7 @@ export function createBullmqQueue<T>(opts: BullmqQueueOptions): JobQueue<T> {
             key: job.data.key,
             data: job.data.data,
             attempt: job.attemptsMade + 1,
-            maxAttempts: job.opts.attempts ?? opts.retry.attempts,
+            maxAttempts: job.opts.attempts ?? retryPolicyOf(opts, job.data.data).attempts,
           }
           try {
             await handler(queued)
@@ -93,8 +99,12 @@ export function createBullmqQueue<T>(opts: BullmqQueueOptions): JobQueue<T> {
           // stalls as attempts before giving up on a job that keeps killing its worker.
           maxStalledCount: opts.retry.attempts,
           settings: {
-            backoffStrategy: (attemptsMade, _type, err) =>
-              backoffDelay(attemptsMade, opts.retry, err instanceof JobAttemptError ? err.cause : err),
+            backoffStrategy: (attemptsMade, _type, err, job) =>
+              backoffDelay(
+                attemptsMade,
+                job ? retryPolicyOf(opts, (job.data as Envelope<T>).data) : opts.retry,
+                err instanceof JobAttemptError ? err.cause : err,
+              ),
           },
         },
       )

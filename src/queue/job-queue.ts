@@ -16,6 +16,20 @@ export interface RetryPolicy {
 
 export const defaultRetryPolicy: RetryPolicy = { attempts: 8, baseMs: 1_000, maxMs: 5 * 60_000 }
 
+/**
+ * The policy a job retries by. One queue carries every flow's jobs, while retry policy belongs to a
+ * connection (the system being written decides how patient to be), so a queue may pick the policy from
+ * the job's data; without `retryFor` every job gets `retry`.
+ */
+export interface RetryChoice<T> {
+  retry: RetryPolicy
+  retryFor?: (data: T) => RetryPolicy
+}
+
+export function retryPolicyOf<T>(choice: RetryChoice<T>, data: T): RetryPolicy {
+  return choice.retryFor?.(data) ?? choice.retry
+}
+
 export interface QueueJob<T> {
   /** The driver's id of this job instance. */
   id: string

@@ -3,21 +3,21 @@ import { EventEmitter } from 'node:events'
 import { hostname } from 'node:os'
 import type { JobRepo, JobRow } from '../store/repos/job-repo.ts'
 import { backoffDelay, isRetryable, serializeError } from './backoff.ts'
-import type {
-  FailedJob,
-  JobCounts,
-  JobHandler,
-  JobQueue,
-  JobWorker,
-  QueueJob,
-  RetryPolicy,
-  SerializedJobError,
+import {
+  type FailedJob,
+  type JobCounts,
+  type JobHandler,
+  type JobQueue,
+  type JobWorker,
+  type QueueJob,
+  type RetryChoice,
+  retryPolicyOf,
+  type SerializedJobError,
 } from './job-queue.ts'
 import { postponeDelay } from './postpone.ts'
 
-export interface LocalQueueOptions {
+export interface LocalQueueOptions<T> extends RetryChoice<T> {
   name: string
-  retry: RetryPolicy
   /** A running job's claim; renewed while it runs, taken over by another worker once it lapses. */
   leaseMs?: number
   /** How often an idle worker looks for jobs added by other processes. */
@@ -31,7 +31,7 @@ export interface LocalQueueOptions {
  * data they belong to. A job's lease is renewed while it runs; if its process dies the lease lapses and
  * any worker picks the job up again.
  */
-export function createLocalQueue<T>(repo: JobRepo, opts: LocalQueueOptions): JobQueue<T> {
+export function createLocalQueue<T>(repo: JobRepo, opts: LocalQueueOptions<T>): JobQueue<T> {
   const leaseMs = opts.leaseMs ?? 30_000
   const pollMs = opts.pollMs ?? 250
   const onError = opts.onError ?? (() => {})
@@ -44,7 +44,8 @@ export function createLocalQueue<T>(repo: JobRepo, opts: LocalQueueOptions): Job
 
     async add(key, data, addOpts = {}) {
       const now = Date.now()
-      await repo.add(opts.name, key, JSON.stringify(data), now + (addOpts.delayMs ?? 0), opts.retry.attempts, now)
+      const attempts = retryPolicyOf(opts, data).attempts
+      await repo.add(opts.name, key, JSON.stringify(data), now + (addOpts.delayMs ?? 0), attempts, now)
       added.emit('added')
     },
 
@@ -80,12 +81,12 @@ export function createLocalQueue<T>(repo: JobRepo, opts: LocalQueueOptions): Job
   }
 }
 
-interface WorkerOptions extends Required<LocalQueueOptions> {
+interface WorkerOptions<T> extends Required<Omit<LocalQueueOptions<T>, 'retryFor'>>, RetryChoice<T> {
   concurrency: number
   added: EventEmitter
 }
 
-function runWorker<T>(repo: JobRepo, handler: JobHandler<T>, opts: WorkerOptions): JobWorker {
+function runWorker<T>(repo: JobRepo, handler: JobHandler<T>, opts: WorkerOptions<T>): JobWorker {
   const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`
   const running = new Map<number, Promise<void>>()
   let stopping = false
@@ -121,7 +122,12 @@ function runWorker<T>(repo: JobRepo, handler: JobHandler<T>, opts: WorkerOptions
       }
       const error = JSON.stringify(serializeError(err))
       if (isRetryable(err) && job.attempt < job.maxAttempts) {
-        await repo.retry(row.id, workerId, Date.now() + backoffDelay(job.attempt, opts.retry, err), error)
+        await repo.retry(
+          row.id,
+          workerId,
+          Date.now() + backoffDelay(job.attempt, retryPolicyOf(opts, job.data), err),
+          error,
+        )
       } else {
         await repo.fail(row.id, workerId, error)
       }

@@ -25,6 +25,7 @@ export async function startRuntimeFixture(opts: {
   roles?: RuntimeRoles
   env?: Record<string, string>
   edit?: Record<string, (yaml: string) => string>
+  editConnector?: Record<string, (yaml: string) => string>
   /** Poll interval written into every mapping (default 1s). */
   pollEvery?: string
 }): Promise<RuntimeFixture> {
@@ -35,6 +36,7 @@ export async function startRuntimeFixture(opts: {
     erp,
     flows: opts.flows,
     ...(opts.edit ? { edit: opts.edit } : {}),
+    ...(opts.editConnector ? { editConnector: opts.editConnector } : {}),
     ...(opts.pollEvery ? { pollEvery: opts.pollEvery } : {}),
   })
   const vars = { ...home.env, LOG_LEVEL: 'silent', ...opts.env }

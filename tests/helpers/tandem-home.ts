@@ -25,12 +25,18 @@ export function createTandemHome(opts: {
   pollEvery?: string
   /** Replaces text in a mapping file, by flow. */
   edit?: Record<string, (yaml: string) => string>
+  /** Replaces text in a connection file, by connection name (`crm`, `erp`). */
+  editConnector?: Record<string, (yaml: string) => string>
 }): TandemHome {
   const dir = createTempDir('tandem-home-')
   mkdirSync(join(dir.path, 'connectors'))
   mkdirSync(join(dir.path, 'mappings'))
   for (const f of readdirSync(join(repoRoot, 'connectors'))) {
-    if (/\.(ya?ml|json)$/.test(f)) copyFileSync(join(repoRoot, 'connectors', f), join(dir.path, 'connectors', f))
+    if (/\.json$/.test(f)) copyFileSync(join(repoRoot, 'connectors', f), join(dir.path, 'connectors', f))
+    const name = f.replace(/\.ya?ml$/, '')
+    if (name === f) continue
+    const yaml = readFileSync(join(repoRoot, 'connectors', f), 'utf8')
+    writeFileSync(join(dir.path, 'connectors', f), opts.editConnector?.[name]?.(yaml) ?? yaml)
   }
   for (const flow of opts.flows) {
     let yaml = readFileSync(join(repoRoot, 'mappings', `${flow}.yaml`), 'utf8').replace(

@@ -10,7 +10,7 @@ export type NetSuiteConnectionOptions = Pick<NetSuiteClientOptions, 'retry' | 't
 /** A live connection to one NetSuite account. */
 export function createNetSuiteConnection(
   config: NetSuiteConfig,
-  ctx: Pick<ConnectorContext, 'logger' | 'throttle'>,
+  ctx: Pick<ConnectorContext, 'logger' | 'throttle' | 'readRetry'>,
   opts: NetSuiteConnectionOptions = {},
 ): Connection {
   const baseUrl = resolveBaseUrl(config)
@@ -20,6 +20,7 @@ export function createNetSuiteConnection(
     auth: config.auth,
     maxConcurrent: config.limits.maxConcurrent,
     ...(ctx.throttle ? { throttle: ctx.throttle } : {}),
+    ...(ctx.readRetry ? { retry: ctx.readRetry } : {}),
     ...opts,
   })
   const objects = new Map<string, ObjectApi>()

@@ -29,6 +29,7 @@ export const salesforce: ConnectorType<SalesforceConfig> = {
           api = createSalesforceObject(client, name, {
             maxBatch: config.limits.maxBatch,
             bulkThreshold: config.bulk.threshold,
+            ...(ctx.readRetry ? { retry: ctx.readRetry } : {}),
           })
           objects.set(name, api)
         }

@@ -4,27 +4,21 @@ import type { ChangePage, ObjectApi, SourceRecord } from '../types.ts'
 import type { RawQueryResult, SalesforceClient } from './client.ts'
 import { toObjectSchema } from './describe-schema.ts'
 import { checkPaths, idPattern, idQueries, namePattern, selectList, soqlDatetime, toIso } from './soql-text.ts'
-import { updateRows, upsertRows } from './upsert-rows.ts'
-
-/**
- * A read retried in-call on short transient failures; a longer Retry-After (the daily API limit) propagates
- * so the job is rescheduled instead of holding a worker.
- */
-function readWithRetry<T>(read: () => Promise<T>): Promise<T> {
-  return retryTransient(read, { maxMs: 2_000 })
-}
+import { type UpsertLimits, updateRows, upsertRows } from './upsert-rows.ts'
 
 function toSourceRecord(row: Record<string, unknown>): SourceRecord {
   return { id: String(row.Id), modifiedAt: toIso(row.SystemModstamp), data: row }
 }
 
 /** One sObject type seen through the connector boundary. */
-export function createSalesforceObject(
-  client: SalesforceClient,
-  name: string,
-  limits: { maxBatch: number; bulkThreshold: number },
-): ObjectApi {
+export function createSalesforceObject(client: SalesforceClient, name: string, limits: UpsertLimits): ObjectApi {
   if (!namePattern.test(name)) throw new PermanentError('SF_INVALID_TYPE', `not an sObject name: ${name}`)
+
+  /**
+   * A read retried in-call on short transient failures; a longer Retry-After (the daily API limit)
+   * propagates so the job is rescheduled instead of holding a worker.
+   */
+  const readWithRetry = <T>(read: () => Promise<T>): Promise<T> => retryTransient(read, limits.retry)
 
   /** A child relationship's rows, following its own `nextRecordsUrl` when it did not fit in the parent's page. */
   async function childRows(value: unknown): Promise<Record<string, unknown>[]> {
@@ -134,7 +128,7 @@ export function createSalesforceObject(
     async update(rows) {
       const bad = rows.findIndex((r) => !idPattern.test(r.id))
       if (bad >= 0) throw new PermanentError('SF_MALFORMED_ID', `row ${bad}: not a record id: ${rows[bad]?.id}`)
-      return updateRows(client, name, rows, limits.maxBatch)
+      return updateRows(client, name, rows, limits.maxBatch, limits.retry)
     },
   }
 }

@@ -1,5 +1,5 @@
 import { PermanentError, type TandemError, TransientError } from '../../errors.ts'
-import { retryTransient } from '../../lib/http/retry.ts'
+import { type InCallRetryOptions, retryTransient } from '../../lib/http/retry.ts'
 import type { TargetRecord, UpsertResult } from '../types.ts'
 import { parseBulkError, rowsToCsv } from './bulk-csv.ts'
 import type { BulkIngestResults, SalesforceClient, SaveResult } from './client.ts'
@@ -9,6 +9,8 @@ export interface UpsertLimits {
   maxBatch: number
   /** Batches of at least this many sendable rows go through Bulk API 2.0. */
   bulkThreshold: number
+  /** In-call retries of idempotent calls (upsert by external id, update with the same values). */
+  retry?: InCallRetryOptions
 }
 
 /**
@@ -47,12 +49,14 @@ export async function upsertRows(
     const indexes = sendable.slice(start, start + limits.maxBatch)
     try {
       // An upsert by external id is idempotent, so a short blip (lock contention, 503) is retried here.
-      const saved = await retryTransient(() =>
-        client.upsertCollection(
-          object,
-          externalIdField,
-          indexes.map((i) => rows[i] as Record<string, unknown>),
-        ),
+      const saved = await retryTransient(
+        () =>
+          client.upsertCollection(
+            object,
+            externalIdField,
+            indexes.map((i) => rows[i] as Record<string, unknown>),
+          ),
+        limits.retry,
       )
       indexes.forEach((rowIndex, j) => {
         results[rowIndex] = toResult(saved[j])
@@ -134,13 +138,14 @@ export async function updateRows(
   object: string,
   rows: readonly (TargetRecord & { id: string })[],
   maxBatch: number,
+  retry?: InCallRetryOptions,
 ): Promise<UpsertResult[]> {
   const results: UpsertResult[] = []
   for (let start = 0; start < rows.length; start += maxBatch) {
     const chunk = rows.slice(start, start + maxBatch)
     try {
       // Setting the same values again is harmless, so a short blip is retried here too.
-      const saved = await retryTransient(() => client.updateCollection(object, chunk))
+      const saved = await retryTransient(() => client.updateCollection(object, chunk), retry)
       chunk.forEach((_, j) => {
         results.push(toResult(saved[j], false))
       })

@@ -12,6 +12,7 @@ jobQueueContract('bullmq driver on Redis', async () => {
         redisUrl: testRedisUrl,
         prefix,
         retry: { attempts: 3, baseMs: 10, maxMs: 40, ...opts?.retry },
+        ...(opts?.retryFor ? { retryFor: opts.retryFor } : {}),
         leaseMs: opts?.leaseMs ?? 5_000,
       }),
     childEnv: (name, leaseMs) => ({

@@ -5,8 +5,14 @@ import type { JobQueue, QueueJob, RetryPolicy } from '../../../src/queue/job-que
 import { PostponeJob } from '../../../src/queue/postpone.ts'
 import { waitFor } from '../../helpers/wait-for.ts'
 
+export interface MakeOptions<T> {
+  retry?: Partial<RetryPolicy>
+  retryFor?: (data: T) => RetryPolicy
+  leaseMs?: number
+}
+
 export interface QueueHarness {
-  make<T>(opts?: { retry?: Partial<RetryPolicy>; leaseMs?: number }): JobQueue<T>
+  make<T>(opts?: MakeOptions<T>): JobQueue<T>
   /** Environment for tests/helpers/queue-child.ts to open the same queue in another process. */
   childEnv(queueName: string, leaseMs: number): Record<string, string>
   cleanup(): Promise<void>
@@ -27,7 +33,7 @@ export function jobQueueContract(name: string, setup: () => Promise<QueueHarness
   describe(`JobQueue contract: ${name}`, () => {
     let h: QueueHarness
     const queues: JobQueue<unknown>[] = []
-    const make = <T>(opts?: { retry?: Partial<RetryPolicy>; leaseMs?: number }) => {
+    const make = <T>(opts?: MakeOptions<T>) => {
       const q = h.make<T>({ ...opts, retry: { ...fast, ...opts?.retry } })
       queues.push(q as JobQueue<unknown>)
       return q
@@ -195,6 +201,24 @@ export function jobQueueContract(name: string, setup: () => Promise<QueueHarness
       await q.add('tired', { n: 2 })
       await waitFor(() => seen.includes('2:1'))
       expect(seen).toEqual(['1:1', '1:2', '2:1'])
+    })
+
+    it('retries each job by the policy its own data picks', async () => {
+      type Data = { patience: number }
+      const q = make<Data>({ retryFor: (data) => ({ ...fast, attempts: data.patience }) })
+      const seen: string[] = []
+      q.process(
+        async (job) => {
+          seen.push(`${job.key}:${job.attempt}/${job.maxAttempts}`)
+          throw new TransientError('TEST_DOWN', 'still down')
+        },
+        { concurrency: 2 },
+      )
+      await q.add('short', { patience: 1 })
+      await q.add('long', { patience: 4 })
+      await waitFor(async () => (await q.failed()).length === 2)
+      expect(seen.filter((s) => s.startsWith('short'))).toEqual(['short:1/1'])
+      expect(seen.filter((s) => s.startsWith('long'))).toEqual(['long:1/4', 'long:2/4', 'long:3/4', 'long:4/4'])
     })
 
     it('postpones a job without spending an attempt', async () => {

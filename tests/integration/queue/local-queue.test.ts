@@ -12,6 +12,7 @@ jobQueueContract('local driver on SQLite', async () => {
       createLocalQueue(store.jobs, {
         name: uniqueName('q'),
         retry: { attempts: 3, baseMs: 10, maxMs: 40, ...opts?.retry },
+        ...(opts?.retryFor ? { retryFor: opts.retryFor } : {}),
         leaseMs: opts?.leaseMs ?? 5_000,
         pollMs: 20,
       }),
@@ -36,6 +37,7 @@ jobQueueContract('local driver on PostgreSQL', async () => {
       createLocalQueue(store.jobs, {
         name: uniqueName('q'),
         retry: { attempts: 3, baseMs: 10, maxMs: 40, ...opts?.retry },
+        ...(opts?.retryFor ? { retryFor: opts.retryFor } : {}),
         leaseMs: opts?.leaseMs ?? 5_000,
         pollMs: 20,
       }),

@@ -85,6 +85,26 @@ describe('loadConfig', () => {
     expect(problems(() => load())).toEqual([expect.stringMatching(/^connectors\/crm\.yaml:6:1 extra: .*extra/i)])
   })
 
+  it("reads a connection's retry policy, every key optional", () => {
+    write('connectors/crm.yaml', `${goodConnection}retry:\n  attempts: 12\n  reads: { retries: 1 }\n`)
+    write('connectors/erp.yaml', goodConnection)
+    const config = load()
+    expect(config.connections.get('crm')?.retry).toEqual({ attempts: 12, reads: { retries: 1, maxMs: 2_000 } })
+    expect(config.connections.get('erp')?.retry).toEqual({})
+  })
+
+  it('locates a bad retry policy', () => {
+    write(
+      'connectors/crm.yaml',
+      `${goodConnection}retry:\n  attempts: 0\n  baseMs: 9000\n  maxMs: 100\n  jitter: full\n`,
+    )
+    expect(problems(() => load())).toEqual([
+      expect.stringMatching(/^connectors\/crm\.yaml:7:13 retry\.attempts: .*1/),
+      expect.stringMatching(/^connectors\/crm\.yaml:10:3 retry\.jitter: .*jitter/),
+      'connectors/crm.yaml:8:11 retry.baseMs: baseMs must not exceed maxMs',
+    ])
+  })
+
   it('reports every missing environment variable at once', () => {
     write('connectors/crm.yaml', goodConnection)
     expect(problems(() => load({}))).toEqual([
