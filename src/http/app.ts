@@ -5,6 +5,7 @@ import { createAdminApi } from './api/api-app.ts'
 import { apiDocs } from './api/api-docs.ts'
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts'
 import { errorResponse } from './error-envelope.ts'
+import { requestContext, requestLog } from './request-context.ts'
 import { getHealth } from './routes/get-health.ts'
 import { getMetrics } from './routes/get-metrics.ts'
 import { postWebhook } from './routes/post-webhook.ts'
@@ -12,6 +13,7 @@ import { postWebhook } from './routes/post-webhook.ts'
 /** The HTTP surface: webhooks (their own secrets), health, metrics, and the admin API (bearer tokens). */
 export function createApp(rt: Runtime, logger: Logger): Hono {
   const app = new Hono()
+  app.use(...requestContext(logger))
   getHealth(app, rt)
   postWebhook(app, rt, logger)
   getMetrics(app, rt)
@@ -30,7 +32,7 @@ export function createApp(rt: Runtime, logger: Logger): Hono {
   dashboardRoutes(app, rt, logger)
   app.notFound((c) => errorResponse(c, 404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`))
   app.onError((err, c) => {
-    logger.error({ err, path: c.req.path }, 'unhandled error')
+    requestLog(c, logger).error({ err, path: c.req.path }, 'unhandled error')
     return errorResponse(c, 500, 'INTERNAL', 'internal error')
   })
   return app

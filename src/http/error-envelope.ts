@@ -2,9 +2,14 @@ import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { isTandemError } from '../errors.ts'
 
-/** Every error answer has one shape: `{ "error": { "code", "message" } }`. */
+/**
+ * Every error answer has one shape: `{ "error": { "code", "message", "requestId" } }`. The request id is the
+ * one in the `X-Request-Id` header and on every log line of the request, so an admin given an error can
+ * find what the service logged about it.
+ */
 export function errorResponse<S extends ContentfulStatusCode>(c: Context, status: S, code: string, message: string) {
-  return c.json({ error: { code, message } }, status)
+  const requestId = (c.var as { requestId?: string }).requestId
+  return c.json({ error: { code, message, ...(requestId ? { requestId } : {}) } }, status)
 }
 
 /** Status for an error thrown by a handler: our codes map to 4xx, anything else is a 500 without details. */

@@ -7,6 +7,7 @@ import { runReconcile } from '../../reconcile/run-reconcile.ts'
 import type { ReconFinding, ReconRun } from '../../store/repos/recon-repo.ts'
 import { type AuthEnv, audit, requireRole } from '../auth.ts'
 import { errorResponse } from '../error-envelope.ts'
+import { requestLog } from '../request-context.ts'
 import { errorResponses, flowParam, idParam, json, security } from './schemas.ts'
 
 const runSchema = z
@@ -140,15 +141,17 @@ export function reconciliationRoutes(api: OpenAPIHono<AuthEnv>, rt: Runtime, log
     const body = c.req.valid('json') ?? { repair: false }
     const since =
       body.since === undefined ? undefined : body.since === 'last' ? ('last' as const) : Date.parse(body.since)
-    // The run goes on after the answer; its progress is readable at /api/v1/reconciliations/:id.
+    // The run goes on after the answer; its progress is readable at /api/v1/reconciliations/:id. Its log
+    // lines carry the id of the request that started it.
+    const log = requestLog(c, logger)
     const id = await new Promise<number>((started, failed) => {
-      runReconcile({ flows: rt.flows, store: rt.store, logger, requestSync: rt.requestSync }, flow.name, {
+      runReconcile({ flows: rt.flows, store: rt.store, logger: log, requestSync: rt.requestSync }, flow.name, {
         repair: body.repair,
         workDir: reconcileWorkDir(rt.env),
         ...(since !== undefined ? { since } : {}),
         onStart: started,
       }).catch((err) => {
-        logger.error({ err, flow: flow.name }, 'reconciliation failed')
+        log.error({ err, flow: flow.name }, 'reconciliation failed')
         failed(err)
       })
     })

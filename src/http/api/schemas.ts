@@ -1,7 +1,18 @@
 import { z } from '@hono/zod-openapi'
 
-/** Every error answer: `{ "error": { "code", "message" } }`. */
-export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).openapi('Error')
+/** Every error answer: `{ "error": { "code", "message", "requestId" } }`. */
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      requestId: z
+        .string()
+        .optional()
+        .openapi({ description: 'The X-Request-Id of the request: every log line about it carries the same id' }),
+    }),
+  })
+  .openapi('Error')
 
 export const errorResponses = {
   400: { description: 'The request is invalid', content: { 'application/json': { schema: errorSchema } } },

@@ -45,7 +45,11 @@ describe('admin API', () => {
     const refused = await call('/api/v1/dead-letters/replay', tokens.viewer, replay)
     expect(refused.status).toBe(403)
     expect(await refused.json()).toEqual({
-      error: { code: 'FORBIDDEN', message: 'this needs the operator role; the token has viewer' },
+      error: {
+        code: 'FORBIDDEN',
+        message: 'this needs the operator role; the token has viewer',
+        requestId: refused.headers.get('x-request-id'),
+      },
     })
     expect((await call('/api/v1/dead-letters/replay', tokens.operator, replay)).status).toBe(200)
     expect((await call('/api/v1/tokens', tokens.operator)).status).toBe(403)
