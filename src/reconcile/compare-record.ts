@@ -1,5 +1,5 @@
 import { valuesMatch } from '../mapping/compare-values.ts'
-import { listRows } from '../mapping/source-path.ts'
+import { isEmptyValue, listRows } from '../mapping/source-path.ts'
 
 export interface FieldMismatch {
   field: string
@@ -11,6 +11,11 @@ export interface FieldMismatch {
  * The fields where a target record differs from what the mapping gives, with the mapping's own
  * normalisation (numbers by value, references by id, blank as null). Lines are compared row by row so a
  * changed quantity is reported as `item[1].quantity`, not as "the item list differs".
+ *
+ * A line field the mapping leaves blank is not compared: the target fills it from the line's item (NetSuite
+ * sources a sales order line's description and rate from the item, Salesforce a line's price from its
+ * price book entry), so a value there is the target's own, not drift. Body fields are compared strictly:
+ * a value where the mapping writes none is reported.
  */
 export function compareRecord(
   expected: Record<string, unknown>,
@@ -34,8 +39,9 @@ function diff(path: string, expected: unknown, actual: unknown, out: FieldMismat
     }
     expected.forEach((row, i) => {
       if (row && typeof row === 'object' && !Array.isArray(row)) {
-        for (const [k, v] of Object.entries(row as Record<string, unknown>))
-          diff(`${path}[${i}].${k}`, v, rows[i]?.[k], out)
+        for (const [k, v] of Object.entries(row as Record<string, unknown>)) {
+          if (!isEmptyValue(v)) diff(`${path}[${i}].${k}`, v, rows[i]?.[k], out)
+        }
       } else diff(`${path}[${i}]`, row, rows[i], out)
     })
     return

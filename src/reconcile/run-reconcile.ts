@@ -9,6 +9,7 @@ import type { MapEnv } from '../mapping/compile-mapping.ts'
 import type { NewReconFinding } from '../store/repos/recon-repo.ts'
 import type { Store } from '../store/store.ts'
 import { compareRecord } from './compare-record.ts'
+import { completeLists } from './complete-lists.ts'
 import { PartitionSpill } from './spill.ts'
 
 export interface ReconcileSummary {
@@ -152,7 +153,8 @@ export async function runReconcile(
       lists: flow.mapping.sourceLists,
       ...(sinceIso ? { since: sinceIso } : {}),
     }
-    for await (const page of flow.source.object.listAll(sourceOpts)) {
+    for await (const listed of flow.source.object.listAll(sourceOpts)) {
+      const page = await completeLists(flow.source.object, listed, sourceOpts.fields, sourceOpts.lists)
       for (const rec of page) {
         summary.read.source++
         const entry = await mapSource(rec)
@@ -263,7 +265,7 @@ export async function runReconcile(
       }
       await store.recon.addFindings(runId, findings)
       if (opts.repair) {
-        for (const id of repairs) await deps.requestSync(flow.name, id, `reconcile:${runId}`)
+        for (const id of repairs) await repair(id)
         summary.repaired += repairs.size
       }
       summary.compared++
@@ -297,6 +299,17 @@ export async function runReconcile(
     throw err
   } finally {
     await spill.remove()
+  }
+
+  /**
+   * Asks for a sync of one record that drifted. The cross-reference's hash says what Tandem last wrote,
+   * which the target no longer holds, so it is forgotten first: otherwise the sync would find the mapped
+   * payload unchanged and skip the write (pipeline step 5). The sync writes only this flow's fields.
+   */
+  async function repair(sourceId: string): Promise<void> {
+    const xref = await store.xrefs.get(flow!.name, sourceId)
+    if (xref && xref.last_hash !== null) await store.xrefs.record(flow!.name, sourceId, xref.target_id, null)
+    await deps.requestSync(flow!.name, sourceId, `reconcile:${runId}`)
   }
 
   async function fetchTargetsFor(unmatched: SourceEntry[], into: Map<string, TargetEntry>): Promise<void> {

@@ -41,4 +41,14 @@ describe('compareRecord', () => {
       { field: 'item.length', expected: 2, actual: 0 },
     ])
   })
+
+  it('leaves a line field the mapping writes blank to the target, which fills it from the item', () => {
+    const expected = { memo: null, item: [{ item: { id: '7' }, quantity: 2, description: null }] }
+    const sourced = { memo: null, item: { items: [{ item: { id: '7' }, quantity: 2, description: 'Cà phê 1 kg' }] } }
+    expect(compareRecord(expected, sourced, new Set())).toEqual([])
+    // A body field is not sourced: a value where the mapping writes none is drift.
+    expect(compareRecord(expected, { ...sourced, memo: 'typed in the ERP' }, new Set())).toEqual([
+      { field: 'memo', expected: null, actual: 'typed in the ERP' },
+    ])
+  })
 })
