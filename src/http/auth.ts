@@ -30,6 +30,18 @@ export function requireRole(rt: Runtime, needed: Role): MiddlewareHandler<AuthEn
   }
 }
 
+/**
+ * A route's access rule, declared once: enforced by {@link requireRole} and published in the OpenAPI
+ * document as the role the bearer scheme needs (OpenAPI 3.1 lets a non-OAuth requirement list roles), so
+ * the docs say who may call what and a test can hold every route to its declaration.
+ *
+ * @example
+ * api.openapi({ ...listFlows, ...roleGuard(rt, 'viewer') }, handler)
+ */
+export function roleGuard(rt: Runtime, role: Role) {
+  return { security: [{ bearer: [role] }], middleware: [requireRole(rt, role)] }
+}
+
 /** Records a write action in the audit log: who (the token), what, on which target, with which parameters. */
 export async function audit(c: Context<AuthEnv>, rt: Runtime, action: string, target: string | null, detail?: unknown) {
   const actor = c.get('actor')

@@ -1,13 +1,12 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Runtime } from '../../engine/runtime.ts'
-import { type AuthEnv, requireRole } from '../auth.ts'
-import { errorResponses, json, security } from './schemas.ts'
+import { type AuthEnv, roleGuard } from '../auth.ts'
+import { errorResponses, json } from './schemas.ts'
 
 const list = createRoute({
   method: 'get',
   path: '/connections',
   summary: 'Connections: circuit state, limits, API usage as the system last reported it',
-  security,
   responses: {
     200: json(
       z.object({
@@ -33,7 +32,7 @@ const list = createRoute({
 })
 
 export function connectionRoutes(api: OpenAPIHono<AuthEnv>, rt: Runtime): void {
-  api.openapi({ ...list, middleware: [requireRole(rt, 'viewer')] }, async (c) => {
+  api.openapi({ ...list, ...roleGuard(rt, 'viewer') }, async (c) => {
     const circuits = new Map((await rt.store.circuits.all()).map((r) => [r.connection, r]))
     const connections = [...rt.connections].map(([name, conn]) => {
       const circuit = circuits.get(name)

@@ -2,9 +2,9 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { discardDeadLetters, replayDeadLetters } from '../../engine/dead-letters.ts'
 import type { Runtime } from '../../engine/runtime.ts'
 import type { DeadLetter } from '../../store/repos/dead-letter-repo.ts'
-import { type AuthEnv, audit, requireRole } from '../auth.ts'
+import { type AuthEnv, audit, roleGuard } from '../auth.ts'
 import { errorResponse } from '../error-envelope.ts'
-import { errorResponses, idParam, json, security } from './schemas.ts'
+import { errorResponses, idParam, json } from './schemas.ts'
 
 const instant = z.iso.datetime({ offset: true })
 
@@ -63,7 +63,6 @@ const list = createRoute({
   method: 'get',
   path: '/dead-letters',
   summary: 'Records whose sync failed for good, with the remote error and the payload sent',
-  security,
   request: {
     query: filterSchema.extend({
       state: z.enum(['open', 'resolved', 'discarded']).default('open'),
@@ -84,7 +83,6 @@ const one = createRoute({
   method: 'get',
   path: '/dead-letters/{id}',
   summary: 'One dead letter with the record’s attempt history',
-  security,
   request: { params: idParam },
   responses: {
     200: json(
@@ -116,13 +114,12 @@ const action = (name: 'replay' | 'discard', summary: string) =>
     method: 'post',
     path: `/dead-letters/${name}`,
     summary,
-    security,
     request: { body: { content: { 'application/json': { schema: actionBody } }, required: true } },
     responses: { 200: json(z.object({ count: z.number() }), 'How many dead letters it applied to'), ...errorResponses },
   })
 
 export function deadLetterRoutes(api: OpenAPIHono<AuthEnv>, rt: Runtime): void {
-  api.openapi({ ...list, middleware: [requireRole(rt, 'viewer')] }, async (c) => {
+  api.openapi({ ...list, ...roleGuard(rt, 'viewer') }, async (c) => {
     const { limit, after, state, ...filter } = c.req.valid('query')
     const rows = await rt.store.deadLetters.list(
       { ...toFilter(filter), state },
@@ -131,7 +128,7 @@ export function deadLetterRoutes(api: OpenAPIHono<AuthEnv>, rt: Runtime): void {
     return c.json({ deadLetters: rows.map(view), next: rows.length === limit ? rows.at(-1)!.id : null }, 200)
   })
 
-  api.openapi({ ...one, middleware: [requireRole(rt, 'viewer')] }, async (c) => {
+  api.openapi({ ...one, ...roleGuard(rt, 'viewer') }, async (c) => {
     const row = await rt.store.deadLetters.get(c.req.valid('param').id)
     if (!row) return errorResponse(c, 404, 'NOT_FOUND', `no dead letter ${c.req.valid('param').id}`)
     const attempts = await rt.store.runs.forRecord(row.flow, row.source_id, 50)
@@ -153,7 +150,7 @@ export function deadLetterRoutes(api: OpenAPIHono<AuthEnv>, rt: Runtime): void {
   api.openapi(
     {
       ...action('replay', 'Sync the records again, re-read from the source'),
-      middleware: [requireRole(rt, 'operator')],
+      ...roleGuard(rt, 'operator'),
     },
     async (c) => {
       const body = c.req.valid('json')
@@ -167,7 +164,7 @@ export function deadLetterRoutes(api: OpenAPIHono<AuthEnv>, rt: Runtime): void {
   api.openapi(
     {
       ...action('discard', 'Drop dead letters; their history stays in the sync runs'),
-      middleware: [requireRole(rt, 'operator')],
+      ...roleGuard(rt, 'operator'),
     },
     async (c) => {
       const body = c.req.valid('json')

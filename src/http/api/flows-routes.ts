@@ -2,9 +2,9 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { previewRecord } from '../../engine/preview.ts'
 import type { Runtime } from '../../engine/runtime.ts'
 import { isTandemError } from '../../errors.ts'
-import { type AuthEnv, audit, requireRole } from '../auth.ts'
+import { type AuthEnv, audit, roleGuard } from '../auth.ts'
 import { errorResponse, statusOf } from '../error-envelope.ts'
-import { errorResponses, flowParam, json, security } from './schemas.ts'
+import { errorResponses, flowParam, json } from './schemas.ts'
 
 const circuitSchema = z.object({
   state: z.enum(['closed', 'open']),
@@ -33,7 +33,6 @@ const listFlows = createRoute({
   method: 'get',
   path: '/flows',
   summary: 'Flows with their status, counts and the connections’ circuits; queue depth',
-  security,
   responses: {
     200: json(
       z.object({
@@ -52,7 +51,6 @@ const preview = createRoute({
   method: 'post',
   path: '/flows/{flow}/preview',
   summary: 'What syncing one record would write, and its diff against the target; writes nothing',
-  security,
   request: { params: flowParam, body: { content: { 'application/json': { schema: previewBody } }, required: true } },
   responses: {
     200: json(
@@ -81,7 +79,6 @@ const pauseRoute = (action: 'pause' | 'resume') =>
       action === 'pause'
         ? 'Pause a flow: changes are still taken in, nothing is written until it resumes'
         : 'Resume a paused flow: what waited is written',
-    security,
     request: { params: flowParam },
     responses: {
       200: json(z.object({ flow: z.string(), paused: z.boolean() }), 'The flow’s new state'),
@@ -91,7 +88,7 @@ const pauseRoute = (action: 'pause' | 'resume') =>
 
 /** Flows: their state at a glance, pause and resume, and a dry run of one record's sync. */
 export function flowsRoutes(api: OpenAPIHono<AuthEnv>, rt: Runtime): void {
-  api.openapi({ ...listFlows, middleware: [requireRole(rt, 'viewer')] }, async (c) => {
+  api.openapi({ ...listFlows, ...roleGuard(rt, 'viewer') }, async (c) => {
     const [synced, pending, failed, deadLetters, queue, circuitRows, paused] = await Promise.all([
       rt.store.xrefs.countByFlow(),
       rt.store.inbox.pendingCounts(),
@@ -140,7 +137,7 @@ export function flowsRoutes(api: OpenAPIHono<AuthEnv>, rt: Runtime): void {
   })
 
   for (const action of ['pause', 'resume'] as const) {
-    api.openapi({ ...pauseRoute(action), middleware: [requireRole(rt, 'operator')] }, async (c) => {
+    api.openapi({ ...pauseRoute(action), ...roleGuard(rt, 'operator') }, async (c) => {
       const name = c.req.valid('param').flow
       if (!rt.flows.has(name)) return errorResponse(c, 404, 'FLOW_UNKNOWN', `no flow named '${name}'`)
       await rt.store.flowSettings.setPaused(name, action === 'pause', c.get('actor').name)
@@ -149,7 +146,7 @@ export function flowsRoutes(api: OpenAPIHono<AuthEnv>, rt: Runtime): void {
     })
   }
 
-  api.openapi({ ...preview, middleware: [requireRole(rt, 'operator')] }, async (c) => {
+  api.openapi({ ...preview, ...roleGuard(rt, 'operator') }, async (c) => {
     const flow = rt.flows.get(c.req.valid('param').flow)
     if (!flow) return errorResponse(c, 404, 'FLOW_UNKNOWN', `no flow named '${c.req.valid('param').flow}'`)
     try {

@@ -2,9 +2,9 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { decideLink } from '../../engine/initial-link.ts'
 import type { Runtime } from '../../engine/runtime.ts'
 import { isTandemError } from '../../errors.ts'
-import { type AuthEnv, audit, requireRole } from '../auth.ts'
+import { type AuthEnv, audit, roleGuard } from '../auth.ts'
 import { errorResponse } from '../error-envelope.ts'
-import { errorResponses, flowParam, json, security } from './schemas.ts'
+import { errorResponses, flowParam, json } from './schemas.ts'
 
 const reviewSchema = z
   .object({
@@ -24,7 +24,6 @@ const list = createRoute({
   method: 'get',
   path: '/flows/{flow}/link-reviews',
   summary: 'Source records that matched several existing target records at initial linking',
-  security,
   request: { params: flowParam, query: z.object({ state: z.enum(['open', 'linked', 'create']).optional() }) },
   responses: { 200: json(z.object({ reviews: z.array(reviewSchema) }), 'The reviews'), ...errorResponses },
 })
@@ -38,7 +37,6 @@ const decide = createRoute({
   method: 'post',
   path: '/flows/{flow}/link-reviews/{sourceId}',
   summary: 'Decide an ambiguous link: link to one candidate, or create a new target record; then sync it',
-  security,
   request: {
     params: flowParam.extend({
       sourceId: z
@@ -52,13 +50,13 @@ const decide = createRoute({
 })
 
 export function linkReviewRoutes(api: OpenAPIHono<AuthEnv>, rt: Runtime): void {
-  api.openapi({ ...list, middleware: [requireRole(rt, 'viewer')] }, async (c) => {
+  api.openapi({ ...list, ...roleGuard(rt, 'viewer') }, async (c) => {
     const { flow } = c.req.valid('param')
     if (!rt.flows.has(flow)) return errorResponse(c, 404, 'FLOW_UNKNOWN', `no flow named '${flow}'`)
     return c.json({ reviews: await rt.store.linkReviews.list(flow, c.req.valid('query').state) }, 200)
   })
 
-  api.openapi({ ...decide, middleware: [requireRole(rt, 'operator')] }, async (c) => {
+  api.openapi({ ...decide, ...roleGuard(rt, 'operator') }, async (c) => {
     const { flow: name, sourceId } = c.req.valid('param')
     const flow = rt.flows.get(name)
     if (!flow) return errorResponse(c, 404, 'FLOW_UNKNOWN', `no flow named '${name}'`)

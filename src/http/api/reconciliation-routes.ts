@@ -5,10 +5,10 @@ import { type Runtime, reconcileWorkDir } from '../../engine/runtime.ts'
 import type { Logger } from '../../lib/logger.ts'
 import { runReconcile } from '../../reconcile/run-reconcile.ts'
 import type { ReconFinding, ReconRun } from '../../store/repos/recon-repo.ts'
-import { type AuthEnv, audit, requireRole } from '../auth.ts'
+import { type AuthEnv, audit, roleGuard } from '../auth.ts'
 import { errorResponse } from '../error-envelope.ts'
 import { requestLog } from '../request-context.ts'
-import { errorResponses, flowParam, idParam, json, security } from './schemas.ts'
+import { errorResponses, flowParam, idParam, json } from './schemas.ts'
 
 const runSchema = z
   .object({
@@ -69,7 +69,6 @@ const start = createRoute({
   method: 'post',
   path: '/flows/{flow}/reconcile',
   summary: 'Start a reconciliation of the flow; it runs on, its progress at /reconciliations/{id}',
-  security,
   request: {
     params: flowParam,
     body: {
@@ -90,7 +89,6 @@ const list = createRoute({
   method: 'get',
   path: '/reconciliations',
   summary: 'Reconciliation runs, newest first',
-  security,
   request: {
     query: z.object({ flow: z.string().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
   },
@@ -101,7 +99,6 @@ const one = createRoute({
   method: 'get',
   path: '/reconciliations/{id}',
   summary: 'One run with its summary (live while it runs)',
-  security,
   request: { params: idParam },
   responses: { 200: json(z.object({ run: runSchema }), 'The run'), ...errorResponses },
 })
@@ -110,7 +107,6 @@ const findings = createRoute({
   method: 'get',
   path: '/reconciliations/{id}/findings',
   summary: 'A page of a run’s findings',
-  security,
   request: {
     params: idParam,
     query: z.object({
@@ -129,13 +125,12 @@ const csv = createRoute({
   method: 'get',
   path: '/reconciliations/{id}/findings.csv',
   summary: 'All of a run’s findings as CSV, streamed',
-  security,
   request: { params: idParam },
   responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses },
 })
 
 export function reconciliationRoutes(api: OpenAPIHono<AuthEnv>, rt: Runtime, logger: Logger): void {
-  api.openapi({ ...start, middleware: [requireRole(rt, 'operator')] }, async (c) => {
+  api.openapi({ ...start, ...roleGuard(rt, 'operator') }, async (c) => {
     const flow = rt.flows.get(c.req.valid('param').flow)
     if (!flow) return errorResponse(c, 404, 'FLOW_UNKNOWN', `no flow named '${c.req.valid('param').flow}'`)
     const body = c.req.valid('json') ?? { repair: false }
@@ -160,18 +155,18 @@ export function reconciliationRoutes(api: OpenAPIHono<AuthEnv>, rt: Runtime, log
     return c.json({ run: run ? runView(run) : null }, 202)
   })
 
-  api.openapi({ ...list, middleware: [requireRole(rt, 'viewer')] }, async (c) => {
+  api.openapi({ ...list, ...roleGuard(rt, 'viewer') }, async (c) => {
     const { flow, limit } = c.req.valid('query')
     return c.json({ runs: (await rt.store.recon.runs(flow, limit)).map(runView) }, 200)
   })
 
-  api.openapi({ ...one, middleware: [requireRole(rt, 'viewer')] }, async (c) => {
+  api.openapi({ ...one, ...roleGuard(rt, 'viewer') }, async (c) => {
     const run = await rt.store.recon.get(c.req.valid('param').id)
     if (!run) return errorResponse(c, 404, 'NOT_FOUND', `no reconciliation ${c.req.valid('param').id}`)
     return c.json({ run: runView(run) }, 200)
   })
 
-  api.openapi({ ...findings, middleware: [requireRole(rt, 'viewer')] }, async (c) => {
+  api.openapi({ ...findings, ...roleGuard(rt, 'viewer') }, async (c) => {
     const { kind, limit, after } = c.req.valid('query')
     const rows = await rt.store.recon.findings(c.req.valid('param').id, {
       limit,
@@ -181,7 +176,7 @@ export function reconciliationRoutes(api: OpenAPIHono<AuthEnv>, rt: Runtime, log
     return c.json({ findings: rows.map(findingView), next: rows.length === limit ? rows.at(-1)!.id : null }, 200)
   })
 
-  api.openapi({ ...csv, middleware: [requireRole(rt, 'viewer')] }, async (c) => {
+  api.openapi({ ...csv, ...roleGuard(rt, 'viewer') }, async (c) => {
     const id = c.req.valid('param').id
     if (!(await rt.store.recon.get(id))) return errorResponse(c, 404, 'NOT_FOUND', `no reconciliation ${id}`)
     c.header('content-type', 'text/csv; charset=utf-8')

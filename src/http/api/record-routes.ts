@@ -1,8 +1,8 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Runtime } from '../../engine/runtime.ts'
 import { diffPayload } from '../../mapping/compare-values.ts'
-import { type AuthEnv, requireRole } from '../auth.ts'
-import { errorResponses, json, security } from './schemas.ts'
+import { type AuthEnv, roleGuard } from '../auth.ts'
+import { errorResponses, json } from './schemas.ts'
 
 const runSchema = z.object({
   at: z.string(),
@@ -20,7 +20,6 @@ const timeline = createRoute({
   method: 'get',
   path: '/records/{id}',
   summary: 'A record by its id in either system: its links, and the timeline of sync runs with what each changed',
-  security,
   request: {
     params: z.object({
       id: z
@@ -52,7 +51,7 @@ const timeline = createRoute({
 const parse = <T>(v: string | null, fallback: T): T => (v === null ? fallback : (JSON.parse(v) as T))
 
 export function recordRoutes(api: OpenAPIHono<AuthEnv>, rt: Runtime): void {
-  api.openapi({ ...timeline, middleware: [requireRole(rt, 'viewer')] }, async (c) => {
+  api.openapi({ ...timeline, ...roleGuard(rt, 'viewer') }, async (c) => {
     const id = c.req.valid('param').id
     const links = await rt.store.xrefs.findByEitherId(id)
     const pairs = new Map<string, { flow: string; sourceId: string; targetId: string | null }>()

@@ -46,5 +46,3 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 })
-
-export const security = [{ bearer: [] }]

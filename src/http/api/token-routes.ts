@@ -2,9 +2,9 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { createApiToken, roles } from '../../engine/api-tokens.ts'
 import type { Runtime } from '../../engine/runtime.ts'
 import type { ApiToken } from '../../store/repos/token-repo.ts'
-import { type AuthEnv, audit, requireRole } from '../auth.ts'
+import { type AuthEnv, audit, roleGuard } from '../auth.ts'
 import { errorResponse } from '../error-envelope.ts'
-import { errorResponses, idParam, json, security } from './schemas.ts'
+import { errorResponses, idParam, json } from './schemas.ts'
 
 const roleSchema = z.enum(roles as ['viewer', 'operator', 'admin'])
 
@@ -33,7 +33,6 @@ const list = createRoute({
   method: 'get',
   path: '/tokens',
   summary: 'API tokens (never their secrets)',
-  security,
   responses: { 200: json(z.object({ tokens: z.array(tokenSchema) }), 'The tokens'), ...errorResponses },
 })
 
@@ -41,7 +40,6 @@ const create = createRoute({
   method: 'post',
   path: '/tokens',
   summary: 'Create a token; its secret is shown in this answer only',
-  security,
   request: {
     body: {
       content: { 'application/json': { schema: z.object({ name: z.string().min(1).max(80), role: roleSchema }) } },
@@ -55,7 +53,6 @@ const revoke = createRoute({
   method: 'delete',
   path: '/tokens/{id}',
   summary: 'Revoke a token',
-  security,
   request: { params: idParam },
   responses: { 200: json(z.object({ revoked: z.boolean() }), 'Whether it was live'), ...errorResponses },
 })
@@ -64,7 +61,6 @@ const auditLog = createRoute({
   method: 'get',
   path: '/audit',
   summary: 'Who did what, when: every write action, newest first',
-  security,
   request: {
     query: z.object({
       limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -93,18 +89,18 @@ const auditLog = createRoute({
 })
 
 export function tokenRoutes(api: OpenAPIHono<AuthEnv>, rt: Runtime): void {
-  api.openapi({ ...list, middleware: [requireRole(rt, 'admin')] }, async (c) =>
+  api.openapi({ ...list, ...roleGuard(rt, 'admin') }, async (c) =>
     c.json({ tokens: (await rt.store.tokens.list()).map(view) }, 200),
   )
 
-  api.openapi({ ...create, middleware: [requireRole(rt, 'admin')] }, async (c) => {
+  api.openapi({ ...create, ...roleGuard(rt, 'admin') }, async (c) => {
     const { name, role } = c.req.valid('json')
     const created = await createApiToken(rt.store, name, role)
     await audit(c, rt, 'tokens.create', name, { role, id: created.id })
     return c.json(created, 201)
   })
 
-  api.openapi({ ...revoke, middleware: [requireRole(rt, 'admin')] }, async (c) => {
+  api.openapi({ ...revoke, ...roleGuard(rt, 'admin') }, async (c) => {
     const id = c.req.valid('param').id
     const revoked = await rt.store.tokens.revoke(id)
     if (!revoked && !(await rt.store.tokens.list()).some((t) => t.id === id)) {
@@ -114,7 +110,7 @@ export function tokenRoutes(api: OpenAPIHono<AuthEnv>, rt: Runtime): void {
     return c.json({ revoked }, 200)
   })
 
-  api.openapi({ ...auditLog, middleware: [requireRole(rt, 'admin')] }, async (c) => {
+  api.openapi({ ...auditLog, ...roleGuard(rt, 'admin') }, async (c) => {
     const { limit, before } = c.req.valid('query')
     const rows = await rt.store.tokens.auditLog({ limit, ...(before !== undefined ? { beforeId: before } : {}) })
     return c.json(
