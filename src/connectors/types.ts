@@ -93,6 +93,12 @@ export interface ConnectorType<C = unknown> {
 export interface ConnectionLimits {
   /** Largest number of rows one upsert call may carry. */
   maxBatch: number
+  /**
+   * Largest number of rows the engine may gather into one `upsert()`; the connector splits them into calls
+   * of `maxBatch`, or sends them as one bulk job (Salesforce Bulk API 2.0 from `bulk.threshold` rows).
+   * Default `maxBatch`. Only many jobs running at once (a backfill with high worker concurrency) fill it.
+   */
+  maxGather?: number
   /** Requests in flight at once against this system. */
   maxConcurrent: number
   perInterval?: { requests: number; ms: number }

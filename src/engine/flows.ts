@@ -38,7 +38,7 @@ export interface Flow {
     updateThrough?: string
     /** Values found on the target's reference tables (`lookup` rules), cached per connection. */
     lookup: Lookup
-    /** Upserts by `externalId`, gathered with other jobs' into batch calls up to the connection's maxBatch. */
+    /** Upserts by `externalId`, gathered with other jobs' into batch calls up to the connection's maxGather. */
     upsert: CallBatcher<TargetRecord, UpsertResult>
   }
 }
@@ -127,7 +127,7 @@ export async function createFlows(
     const linger = opts.batchLingerMs ?? 20
     const upsert = createCallBatcher<TargetRecord, UpsertResult>(
       (rows) => (externalId ? targetObject.upsert(externalId, rows) : Promise.reject(new Error('update-only flow'))),
-      { max: target.limits.maxBatch, lingerMs: linger },
+      { max: target.limits.maxGather ?? target.limits.maxBatch, lingerMs: linger },
     )
     const sourceObject = source.object(config.source.object)
     const read = createCallBatcher<string, SourceRecord | undefined>(

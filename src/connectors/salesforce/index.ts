@@ -22,7 +22,12 @@ export const salesforce: ConnectorType<SalesforceConfig> = {
       .map((s) => s.reveal())
     const objects = new Map<string, ReturnType<typeof createSalesforceObject>>()
     return {
-      limits: { maxBatch: config.limits.maxBatch, maxConcurrent: config.limits.maxConcurrent },
+      limits: {
+        maxBatch: config.limits.maxBatch,
+        maxConcurrent: config.limits.maxConcurrent,
+        // Enough concurrent upserts (a bulk backfill) make one batch big enough for a Bulk API 2.0 job.
+        maxGather: Math.max(config.limits.maxBatch, config.bulk.threshold),
+      },
       object(name) {
         let api = objects.get(name)
         if (!api) {
