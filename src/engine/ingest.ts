@@ -1,8 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { createHash } from 'node:crypto'
 import type { ChangeEvent } from '../connectors/types.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { JobQueue } from '../queue/job-queue.ts'
-import type { NewInboxEvent, RecordRef } from '../store/repos/inbox-repo.ts'
+import { type NewInboxEvent, type RecordRef, uniqueRefs } from '../store/repos/inbox-repo.ts'
 import type { Store } from '../store/store.ts'
 import { type Flow, jobKey, type SyncJobData } from './flows.ts'
 
@@ -17,18 +18,49 @@ export interface IngestResult {
   ignored: number
 }
 
+export interface IngestOptions {
+  /**
+   * Group commits in flight at once. Arrivals while all are busy wait and go together in the next one, so
+   * under load the batches grow by themselves and at low load a request waits for nobody.
+   */
+  maxCommitsInFlight?: number
+  /** Rows at which a waiting batch is closed and the rest wait for the next (one caller is never split). */
+  maxBatchRows?: number
+}
+
+/** One caller's share of a group commit. */
+interface Submission {
+  rows: NewInboxEvent[]
+  ignored: number
+  resolve(result: IngestResult): void
+  reject(err: unknown): void
+}
+
 /**
- * Accepting a change: store it in the inbox (one transaction), then enqueue one job per (flow, record).
- * Nothing remote happens here. If the process dies between the commit and the enqueue, the sweeper
- * finds the rows without a job and enqueues them.
+ * Accepting a change: store it in the inbox, then enqueue one job per (flow, record). Nothing remote happens
+ * here. If the process dies between the commit and the enqueue, the sweeper finds the rows without a job
+ * and enqueues them.
+ *
+ * Concurrent accepts are group-committed: the rows of every caller waiting at that moment go to the store
+ * as one atomic insert, their records to the queue as one bulk add, and only then is each caller answered
+ * with its own counts. A caller is never answered before its rows are stored; if a batch fails, every caller
+ * in it gets the error and none of its rows is stored, so a sender's retry is safe.
  */
-export function createIngest(deps: {
-  store: Store
-  queue: JobQueue<SyncJobData>
-  flows: Map<string, Flow>
-  logger: Logger
-}) {
+export function createIngest(
+  deps: {
+    store: Store
+    queue: JobQueue<SyncJobData>
+    flows: Map<string, Flow>
+    logger: Logger
+  },
+  opts: IngestOptions = {},
+) {
   const { store, queue, flows } = deps
+  const maxInFlight = opts.maxCommitsInFlight ?? 4
+  const maxBatchRows = opts.maxBatchRows ?? 1_000
+  const waiting: Submission[] = []
+  let inFlight = 0
+  let scheduled = false
 
   function listeners(connection: string, object: string, via: IngestVia, only?: string): Flow[] {
     return [...flows.values()].filter(
@@ -39,9 +71,64 @@ export function createIngest(deps: {
     )
   }
 
+  /**
+   * Starts a commit on the next turn of the event loop rather than at once: every request that became ready
+   * in the same I/O phase joins it, at the cost of one loop turn.
+   */
+  function schedule(): void {
+    if (scheduled || inFlight >= maxInFlight || waiting.length === 0) return
+    scheduled = true
+    setImmediate(startCommitsOutsideRequests)
+  }
+
+  function startCommits(): void {
+    scheduled = false
+    while (inFlight < maxInFlight && waiting.length > 0) {
+      let rows = 0
+      let take = 0
+      while (take < waiting.length && (take === 0 || rows + waiting[take]!.rows.length <= maxBatchRows)) {
+        rows += waiting[take]!.rows.length
+        take++
+      }
+      const batch = waiting.splice(0, take)
+      inFlight++
+      void commit(batch).finally(() => {
+        inFlight--
+        schedule()
+      })
+    }
+  }
+
+  // A commit does the work of many requests, so it runs in the context this engine was built in, not in the
+  // log context (request id) of whichever request happened to schedule it.
+  const startCommitsOutsideRequests = AsyncLocalStorage.bind(startCommits)
+
+  async function commit(batch: readonly Submission[]): Promise<void> {
+    // The same event from two callers (a sender retrying before its first try was answered) is inserted
+    // once; the first caller in the batch is told it was accepted, the other that it was a duplicate.
+    const unique = new Map<string, NewInboxEvent>()
+    for (const s of batch) for (const row of s.rows) if (!unique.has(row.dedupe_key)) unique.set(row.dedupe_key, row)
+    let inserted: Set<string>
+    try {
+      const rows = await store.inbox.insertNew([...unique.values()])
+      await enqueue(uniqueRefs(rows))
+      inserted = new Set(rows.map((r) => r.dedupe_key))
+    } catch (err) {
+      for (const s of batch) s.reject(err)
+      return
+    }
+    for (const s of batch) {
+      let accepted = 0
+      for (const row of s.rows) {
+        if (inserted.delete(row.dedupe_key)) accepted++
+      }
+      s.resolve({ accepted, duplicates: s.rows.length - accepted, ignored: s.ignored })
+    }
+  }
+
   return {
     enqueue,
-    async accept(
+    accept(
       connection: string,
       events: readonly ChangeEvent[],
       opts: { via: IngestVia; flow?: string },
@@ -64,15 +151,20 @@ export function createIngest(deps: {
           })
         }
       }
-      const { stored, refs } = await store.inbox.accept(rows)
-      await enqueue(refs)
-      return { accepted: stored, duplicates: rows.length - stored, ignored }
+      if (rows.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0, ignored })
+      return new Promise<IngestResult>((resolve, reject) => {
+        waiting.push({ rows, ignored, resolve, reject })
+        schedule()
+      })
     },
   }
 
   /** Also used by the sweeper for records the inbox says are owed a sync. */
   async function enqueue(refs: readonly RecordRef[]): Promise<void> {
-    for (const ref of refs) await queue.add(jobKey(ref.flow, ref.recordId), { flow: ref.flow, recordId: ref.recordId })
+    if (refs.length === 0) return
+    await queue.addMany(
+      refs.map((ref) => ({ key: jobKey(ref.flow, ref.recordId), data: { flow: ref.flow, recordId: ref.recordId } })),
+    )
     await store.inbox.markEnqueued(refs)
   }
 }

@@ -12,8 +12,28 @@ const encoder = new TextEncoder()
 
 type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>
 
-async function hmacKey(secret: string, usage: 'sign' | 'verify'): Promise<HmacKey> {
-  return crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [usage])
+/**
+ * Imported keys by secret. Importing costs about as much as the MAC itself and a deployment has only a
+ * handful of secrets (one per connection, two while rotating), so each is imported once. The promise is
+ * kept, so concurrent first requests share one import; a failed import is dropped so the next call retries.
+ * Bounded, oldest out first, so a caller cycling through many secrets cannot grow it without limit.
+ */
+const keyCache = new Map<string, Promise<HmacKey>>()
+const keyCacheLimit = 64
+
+function hmacKey(secret: string): Promise<HmacKey> {
+  const cached = keyCache.get(secret)
+  if (cached) return cached
+  const key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+    'verify',
+  ])
+  if (keyCache.size >= keyCacheLimit) keyCache.delete(keyCache.keys().next().value as string)
+  keyCache.set(secret, key)
+  key.catch(() => {
+    if (keyCache.get(secret) === key) keyCache.delete(secret)
+  })
+  return key
 }
 
 function toHex(bytes: ArrayBuffer): string {
@@ -33,7 +53,7 @@ export async function signWebhook(
   body: string,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<Record<string, string>> {
-  const key = await hmacKey(secret, 'sign')
+  const key = await hmacKey(secret)
   const mac = await crypto.subtle.sign('HMAC', key, encoder.encode(`${nowSeconds}.${body}`))
   return { [timestampHeader]: String(nowSeconds), [signatureHeader]: `v1=${toHex(mac)}` }
 }
@@ -65,7 +85,7 @@ export async function verifyWebhook(
     .filter((mac): mac is Uint8Array<ArrayBuffer> => mac !== null)
   const data = encoder.encode(`${ts}.${body}`)
   for (const secret of secrets) {
-    const key = await hmacKey(secret, 'verify')
+    const key = await hmacKey(secret)
     for (const mac of candidates) {
       if (await crypto.subtle.verify('HMAC', key, mac, data)) return { ok: true }
     }

@@ -71,9 +71,21 @@ export interface JobWorker {
   close(): Promise<void>
 }
 
+export interface NewJob<T> {
+  key: string
+  data: T
+  delayMs?: number
+}
+
 export interface JobQueue<T> {
   readonly name: string
   add(key: string, data: T, opts?: { delayMs?: number }): Promise<void>
+  /**
+   * Adds several jobs in one round trip, each with `add`'s keyed semantics; for intake, where one commit
+   * brings many records at once. Not atomic across jobs: a failure may leave some added, and adding again
+   * is harmless because jobs are keyed.
+   */
+  addMany(jobs: readonly NewJob<T>[]): Promise<void>
   process(handler: JobHandler<T>, opts: { concurrency: number }): JobWorker
   counts(): Promise<JobCounts>
   failed(limit?: number): Promise<FailedJob<T>[]>

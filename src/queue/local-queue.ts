@@ -49,6 +49,22 @@ export function createLocalQueue<T>(repo: JobRepo, opts: LocalQueueOptions<T>): 
       added.emit('added')
     },
 
+    async addMany(jobs) {
+      if (jobs.length === 0) return
+      const now = Date.now()
+      await repo.addMany(
+        opts.name,
+        jobs.map((j) => ({
+          key: j.key,
+          data: JSON.stringify(j.data),
+          runAt: now + (j.delayMs ?? 0),
+          maxAttempts: retryPolicyOf(opts, j.data).attempts,
+        })),
+        now,
+      )
+      added.emit('added')
+    },
+
     process(handler, { concurrency }) {
       const worker = runWorker(repo, handler, { ...opts, leaseMs, pollMs, onError, concurrency, added })
       workers.add(worker)

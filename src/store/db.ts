@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { Kysely, Migrator, PostgresDialect } from 'kysely'
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { ConfigError } from '../errors.ts'
 import { type Dialect, migrationProvider } from './migrations/index.ts'
@@ -50,7 +50,18 @@ function openSqlite(file: string): OpenDb {
 }
 
 async function migrate({ db, dialect }: OpenDb): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider({ dialect }) })
+  // PostgreSQL: name the schema of the migration tables. Left unnamed, Kysely checks for them in every
+  // schema of the database, so a second deployment (or test run) in another schema of the same database
+  // makes it skip creating its own and then fail to find them through search_path.
+  const migrationTableSchema =
+    dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider({ dialect }),
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  })
   const { error, results } = await migrator.migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName

@@ -5,6 +5,17 @@ import type { JobTable } from '../schema.ts'
 
 export type JobRow = Selectable<JobTable>
 
+export interface NewJobRow {
+  key: string
+  /** JSON. */
+  data: string
+  runAt: number
+  maxAttempts: number
+}
+
+/** Rows per multi-row INSERT: 9 parameters each stays well under SQLite's and PostgreSQL's limits. */
+const addChunkRows = 500
+
 export interface JobCounts {
   waiting: number
   delayed: number
@@ -17,25 +28,27 @@ export interface JobCounts {
  * worker whose lease expired and was taken over cannot complete or fail a job it no longer owns.
  */
 export function createJobRepo(db: Db, dialect: Dialect) {
-  return {
-    /**
-     * At most one unfinished job per key: a waiting job absorbs the add; an active one is told to run once
-     * more afterwards with the newest data (nothing that arrives during a run is lost).
-     */
-    async add(queue: string, key: string, data: string, runAt: number, maxAttempts: number, now = Date.now()) {
+  /** `add` for many jobs, a multi-row statement per chunk. A key given twice keeps its last data. */
+  async function addMany(queue: string, jobs: readonly NewJobRow[], now = Date.now()): Promise<void> {
+    // One statement must not touch a row twice (PostgreSQL refuses), so repeated keys collapse first.
+    const byKey = new Map(jobs.map((j) => [j.key, j]))
+    const unique = [...byKey.values()]
+    for (let i = 0; i < unique.length; i += addChunkRows) {
       await db
         .insertInto('jobs')
-        .values({
-          queue,
-          key,
-          data,
-          state: 'waiting',
-          attempts_made: 0,
-          max_attempts: maxAttempts,
-          run_at: runAt,
-          created_at: now,
-          updated_at: now,
-        })
+        .values(
+          unique.slice(i, i + addChunkRows).map((j) => ({
+            queue,
+            key: j.key,
+            data: j.data,
+            state: 'waiting' as const,
+            attempts_made: 0,
+            max_attempts: j.maxAttempts,
+            run_at: j.runAt,
+            created_at: now,
+            updated_at: now,
+          })),
+        )
         .onConflict((oc) =>
           oc
             .columns(['queue', 'key'])
@@ -52,7 +65,19 @@ export function createJobRepo(db: Db, dialect: Dialect) {
             })),
         )
         .execute()
+    }
+  }
+
+  return {
+    /**
+     * At most one unfinished job per key: a waiting job absorbs the add; an active one is told to run once
+     * more afterwards with the newest data (nothing that arrives during a run is lost).
+     */
+    async add(queue: string, key: string, data: string, runAt: number, maxAttempts: number, now = Date.now()) {
+      await addMany(queue, [{ key, data, runAt, maxAttempts }], now)
     },
+
+    addMany,
 
     /** Takes up to `limit` due jobs, including active ones whose lease ran out (their worker died). */
     async claim(queue: string, workerId: string, limit: number, leaseMs: number, now = Date.now()): Promise<JobRow[]> {
