@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { signWebhook, verifyWebhook } from '../../../src/lib/webhook-signature.ts'
 
 const body = '{"events":[]}'
@@ -42,5 +42,34 @@ describe('webhook signatures', () => {
       ok: false,
       reason: 'missing-headers',
     })
+  })
+
+  it('imports a secret once, however many requests it verifies', async () => {
+    const importKey = vi.spyOn(crypto.subtle, 'importKey')
+    try {
+      const h = await signWebhook('cached-secret', body, now)
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => verifyWebhook(['cached-secret'], body, headersOf(h), { nowSeconds: now })),
+      )
+      expect(results.every((r) => r.ok)).toBe(true)
+      expect(importKey).toHaveBeenCalledTimes(1)
+    } finally {
+      importKey.mockRestore()
+    }
+  })
+
+  it('keeps each secret to its own key, also past the number of keys it keeps', async () => {
+    const secrets = Array.from({ length: 100 }, (_, i) => `rotating-${i}`)
+    for (const secret of secrets) {
+      const h = await signWebhook(secret, body, now)
+      expect(await verifyWebhook([secret], body, headersOf(h), { nowSeconds: now })).toEqual({ ok: true })
+      expect(await verifyWebhook(['rotating-other'], body, headersOf(h), { nowSeconds: now })).toEqual({
+        ok: false,
+        reason: 'bad-signature',
+      })
+    }
+    // The first ones were dropped to bound the cache; they are imported again and still verify.
+    const h = await signWebhook('rotating-0', body, now)
+    expect(await verifyWebhook(['rotating-0'], body, headersOf(h), { nowSeconds: now })).toEqual({ ok: true })
   })
 })
