@@ -76,6 +76,16 @@ export function createDeadLetterRepo(db: Db) {
 
     /** A success closes the record's open dead letter, if it has one. Returns whether it did. */
     async resolve(flow: string, sourceId: string, now = Date.now()): Promise<boolean> {
+      // Called after every successful sync, and almost never finds a letter: a read first keeps a write
+      // (which SQLite serialises across the whole database) off the hot path.
+      const open = await db
+        .selectFrom('dead_letters')
+        .select('id')
+        .where('flow', '=', flow)
+        .where('source_id', '=', sourceId)
+        .where('state', '=', 'open')
+        .executeTakeFirst()
+      if (!open) return false
       const r = await db
         .updateTable('dead_letters')
         .set({ state: 'resolved', closed_at: now })
