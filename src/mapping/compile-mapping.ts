@@ -1,11 +1,11 @@
 import type { ObjectSchema } from '../connectors/types.ts'
-import { type CompiledRule, compileRule, type MapEnv } from './compile-rule.ts'
-import type { StepOptions } from './compile-step.ts'
+import { type CompiledRule, compileRule, type MapEnv, PendingRead, type RuleOptions } from './compile-rule.ts'
 import { type CompiledExpression, compileExpression } from './expression.ts'
 import type { FieldRule } from './field-rule-schema.ts'
 import { MappingError, type MappingProblem, type MappingWarning } from './mapping-error.ts'
 import type { MappingConfig } from './mapping-schema.ts'
-import { getPath, listRows, type SourceData } from './source-path.ts'
+import { RecordRun } from './record-run.ts'
+import { compilePath, listRows, type PathReader, type SourceData } from './source-path.ts'
 
 export type { MapEnv } from './compile-rule.ts'
 
@@ -16,6 +16,11 @@ export interface CompileOptions {
   defaultZone?: string
   /** Country assumed for phone numbers without `+`. */
   defaultCountry?: string
+  /**
+   * `false` evaluates every expression with JSONata rather than directly: the two give the same results
+   * (the tests hold them to it), so this is for comparing them, or to rule the direct evaluator out.
+   */
+  directExpressions?: boolean
 }
 
 export interface MapResult {
@@ -35,28 +40,40 @@ export interface CompiledMapping {
   map(sourceId: string, record: SourceData, env: MapEnv): Promise<MapResult>
 }
 
-async function condition(expression: CompiledExpression, record: SourceData, where: string): Promise<boolean> {
-  try {
-    return Boolean(await expression.evaluate(record))
-  } catch (err) {
-    throw new MappingError('MAPPING_EXPRESSION', where, `condition failed: ${(err as Error).message}`)
-  }
+function conditionFailed(where: string, err: unknown): MappingError {
+  return new MappingError('MAPPING_EXPRESSION', where, `condition failed: ${(err as Error).message}`)
+}
+
+/** Whether `record` passes a condition: a boolean, or a promise of one while JSONata evaluates it. */
+function condition(expression: CompiledExpression, record: SourceData, where: string): boolean | Promise<boolean> {
+  const value = expression.evaluate(record)
+  if (!(value instanceof Promise)) return Boolean(value)
+  return value.then(Boolean, (err) => {
+    throw conditionFailed(where, err)
+  })
 }
 
 export type CompileResult = { ok: true; mapping: CompiledMapping } | { ok: false; problems: MappingProblem[] }
 
 interface CompiledLine {
   name: string
-  from: string
+  read: PathReader
   when?: CompiledExpression
-  rules: [string, CompiledRule][]
+  rules: LineRule[]
+}
+
+interface LineRule {
+  target: string
+  rule: CompiledRule
+  /** `item[2].rate` by row index, made once per index rather than once per row of every record. */
+  names: string[]
 }
 
 function compileRules(
   fields: Record<string, FieldRule>,
   path: (string | number)[],
   schemaFields: ObjectSchema['fields'] | undefined,
-  base: Omit<StepOptions, 'targetLength'>,
+  base: Omit<RuleOptions, 'targetLength'>,
   problems: MappingProblem[],
   reads: Set<string>,
 ): [string, CompiledRule][] {
@@ -77,7 +94,12 @@ function compileRules(
  */
 export function compileMapping(config: MappingConfig, opts: CompileOptions = {}): CompileResult {
   const problems: MappingProblem[] = []
-  const base = { defaultZone: opts.defaultZone ?? 'UTC', defaultCountry: opts.defaultCountry ?? 'US' }
+  const base = {
+    defaultZone: opts.defaultZone ?? 'UTC',
+    defaultCountry: opts.defaultCountry ?? 'US',
+    ...(opts.directExpressions === false ? { directExpressions: false } : {}),
+  }
+  const expressionOptions = opts.directExpressions === false ? { direct: false } : {}
   const reads = new Set<string>()
   const rules = compileRules(config.fields, ['fields'], opts.targetSchema?.fields, base, problems, reads)
   // Write-back fields are read too, so a write-back that would change nothing is skipped (no echo loop).
@@ -93,19 +115,20 @@ export function compileMapping(config: MappingConfig, opts: CompileOptions = {})
     const lineRules = compileRules(line.fields, ['lines', name, 'fields'], lineFields, base, problems, lineReads)
     let when: CompiledExpression | undefined
     if (line.when) {
-      const compiled = compileExpression(line.when)
+      const compiled = compileExpression(line.when, expressionOptions)
       if (compiled.ok) {
         when = compiled.expression
         for (const r of compiled.expression.reads) lineReads.add(r)
       } else problems.push({ path: ['lines', name, 'when'], message: compiled.message })
     }
-    lines.push({ name, from: line.from, ...(when ? { when } : {}), rules: lineRules })
+    const rules = lineRules.map(([target, rule]) => ({ target, rule, names: [] }))
+    lines.push({ name, read: compilePath(line.from), ...(when ? { when } : {}), rules })
     sourceLists.push({ path: line.from, fields: [...lineReads] })
   }
 
   let when: CompiledExpression | undefined
   if (config.source.when) {
-    const compiled = compileExpression(config.source.when)
+    const compiled = compileExpression(config.source.when, expressionOptions)
     if (compiled.ok) {
       when = compiled.expression
       for (const r of compiled.expression.reads) reads.add(r)
@@ -127,29 +150,49 @@ export function compileMapping(config: MappingConfig, opts: CompileOptions = {})
       async accepts(record) {
         return when ? condition(when, record, 'source.when') : true
       },
+      // Synchronous unless a rule waits: a reference or lookup (all of a record's are awaited together), or
+      // an expression JSONata evaluates (awaited in place, so later fields see the same order as ever).
       async map(sourceId, record, env) {
-        const warnings: MappingWarning[] = []
-        const ruleEnv: MapEnv = {
-          ...env,
-          warn: (field, message) => {
-            warnings.push({ field, message })
-            env.warn(field, message)
-          },
-        }
+        const run = new RecordRun(env)
         const payload: Record<string, unknown> = matchKey === undefined ? {} : { [matchKey]: sourceId }
-        for (const [target, rule] of rules) payload[target] = await rule(record, target, ruleEnv)
-        for (const line of lines) {
-          const out: Record<string, unknown>[] = []
-          for (const row of listRows(getPath(record, line.from))) {
-            if (line.when && !(await condition(line.when, row, `lines.${line.name}.when`))) continue
-            const mapped: Record<string, unknown> = {}
-            const at = `${line.name}[${out.length}]`
-            for (const [target, rule] of line.rules) mapped[target] = await rule(row, `${at}.${target}`, ruleEnv)
-            out.push(mapped)
+        try {
+          for (const [target, rule] of rules) {
+            const result = rule(record, target, run)
+            if (result instanceof PendingRead) payload[target] = await result.promise
+            else if (result instanceof Promise) run.defer(result, payload, target)
+            else payload[target] = result
           }
-          payload[line.name] = out
+          for (const line of lines) {
+            const out: Record<string, unknown>[] = []
+            for (const row of listRows(line.read(record))) {
+              if (line.when) {
+                const pass = condition(line.when, row, `lines.${line.name}.when`)
+                if (!(pass instanceof Promise ? await pass : pass)) continue
+              }
+              const mapped: Record<string, unknown> = {}
+              const index = out.length
+              out.push(mapped)
+              for (const { target, rule, names } of line.rules) {
+                let field = names[index]
+                if (field === undefined) {
+                  field = `${line.name}[${index}].${target}`
+                  names[index] = field
+                }
+                const result = rule(row, field, run)
+                if (result instanceof PendingRead) mapped[target] = await result.promise
+                else if (result instanceof Promise) run.defer(result, mapped, target)
+                else mapped[target] = result
+              }
+            }
+            payload[line.name] = out
+          }
+        } catch (err) {
+          // A reference that failed before this field is the failure, as when each was awaited in turn.
+          if (run.waiting) await run.settle()
+          throw err
         }
-        return { payload, warnings }
+        if (run.waiting) await run.settle()
+        return { payload, warnings: run.warnings }
       },
     },
   }

@@ -1,8 +1,8 @@
-import { compileStep, type Step, type StepOptions } from './compile-step.ts'
+import { compileStep, type Step, type StepContext, type StepOptions } from './compile-step.ts'
 import { compileExpression } from './expression.ts'
 import type { FieldRule } from './field-rule-schema.ts'
 import { MappingError, type MappingProblem, MissingReferenceError } from './mapping-error.ts'
-import { getPath, isEmptyValue, type SourceData } from './source-path.ts'
+import { compilePath, isEmptyValue, type SourceData } from './source-path.ts'
 import { concat } from './transforms/text.ts'
 
 /** What a rule may call on while mapping one record; the engine provides it, the mapping stays pure. */
@@ -16,13 +16,53 @@ export interface MapEnv {
   lookup(object: string, where: Readonly<Record<string, unknown>>, field: string): Promise<unknown>
 }
 
-export type CompiledRule = (record: SourceData, field: string, env: MapEnv) => Promise<unknown>
+/**
+ * The rest of a rule is waiting on a read JSONata is still evaluating; the mapping awaits it before the next
+ * rule, so warnings and failures keep the order of the fields.
+ */
+export class PendingRead {
+  readonly promise: Promise<unknown>
+  constructor(promise: Promise<unknown>) {
+    this.promise = promise
+  }
+}
+
+/**
+ * One field's rule. It returns the value; a Promise of it when only a reference or a lookup (the engine's
+ * I/O) is left, which touches nothing else, so the mapping may resolve it alongside the others; or a
+ * PendingRead. A record whose rules do no I/O is mapped without any wait.
+ */
+export type CompiledRule = (record: SourceData, field: string, env: MapEnv) => unknown
+
+export interface RuleOptions extends StepOptions {
+  /** `false` evaluates every expression with JSONata, never directly (see direct-expression.ts). */
+  directExpressions?: boolean
+}
 
 export interface RuleCompileResult {
   rule?: CompiledRule
   /** Source paths the rule reads, so the connector fetches them. */
   reads: string[]
   problems: MappingProblem[]
+}
+
+/** What steps see of the rule running them; one per call, made only for rules that have steps. */
+class RuleStepContext implements StepContext {
+  readonly field: string
+  readonly record: SourceData
+  readonly #env: MapEnv
+  constructor(field: string, record: SourceData, env: MapEnv) {
+    this.field = field
+    this.record = record
+    this.#env = env
+  }
+  warn(message: string): void {
+    this.#env.warn(this.field, message)
+  }
+}
+
+function expressionFailed(field: string, err: unknown): MappingError {
+  return new MappingError('MAPPING_EXPRESSION', field, `expression failed: ${(err as Error).message}`)
 }
 
 function show(value: unknown): string {
@@ -33,25 +73,26 @@ function show(value: unknown): string {
  * Compiles one field rule to a function: read (`from`, `value`, `expr`, `concat`) → `default` when empty →
  * `transform` steps → `map` → `ref`. `path` locates problems in the file (`fields.terms`).
  */
-export function compileRule(rule: FieldRule, path: (string | number)[], opts: StepOptions): RuleCompileResult {
+export function compileRule(rule: FieldRule, path: (string | number)[], opts: RuleOptions): RuleCompileResult {
   const problems: MappingProblem[] = []
   const reads: string[] = []
 
-  let read: (record: SourceData) => unknown | Promise<unknown>
+  // A read gives the value, or a promise of it while JSONata evaluates an expression.
+  let read: (record: SourceData) => unknown
   if (rule.from !== undefined) {
-    const from = rule.from
-    reads.push(from)
-    read = (record) => getPath(record, from)
+    reads.push(rule.from)
+    read = compilePath(rule.from)
   } else if (rule.concat !== undefined) {
     const { from, separator } = rule.concat
     reads.push(...from)
+    const readers = from.map((p) => compilePath(p))
     read = (record) =>
       concat(
-        from.map((p) => getPath(record, p)),
+        readers.map((r) => r(record)),
         separator,
       )
   } else if (rule.expr !== undefined) {
-    const compiled = compileExpression(rule.expr)
+    const compiled = compileExpression(rule.expr, opts.directExpressions === false ? { direct: false } : {})
     if (!compiled.ok) {
       problems.push({ path: [...path, 'expr'], message: compiled.message })
       return { reads, problems }
@@ -61,23 +102,32 @@ export function compileRule(rule: FieldRule, path: (string | number)[], opts: St
     read = (record) => expression.evaluate(record)
   } else if (rule.lookup !== undefined) {
     const { object, where, field: take, missing } = rule.lookup
-    const conditions = Object.entries(where)
-    for (const [, v] of conditions) if (typeof v === 'object') reads.push(v.from)
-    const lookup: CompiledRule = async (record, field, env) => {
-      const values: Record<string, unknown> = {}
-      for (const [k, v] of conditions) values[k] = typeof v === 'object' ? getPath(record, v.from) : v
-      // A condition on an empty source value matches nothing: no value rather than an arbitrary record.
-      if (Object.values(values).some(isEmptyValue)) return null
+    const conditions = Object.entries(where).map(([k, v]) => {
+      if (typeof v !== 'object') return { key: k, value: v }
+      reads.push(v.from)
+      return { key: k, read: compilePath(v.from) }
+    })
+    const find = async (values: Record<string, unknown>, field: string, env: MapEnv) => {
       const found = await env.lookup(object, values, take)
       // The record's id names a record of the target: written the way the target writes references.
       if (found !== undefined) return take === 'id' && found !== null ? env.referenceValue(String(found)) : found
       if (missing === 'null') return null
       throw new MappingError('MAPPING_INVALID_VALUE', field, `no ${object} record has ${JSON.stringify(values)}`)
     }
+    const lookup: CompiledRule = (record, field, env) => {
+      const values: Record<string, unknown> = {}
+      for (const c of conditions) {
+        const value = c.read ? c.read(record) : c.value
+        // A condition on an empty source value matches nothing: no value rather than an arbitrary record.
+        if (isEmptyValue(value)) return null
+        values[c.key] = value
+      }
+      return find(values, field, env)
+    }
     return { rule: lookup, reads, problems }
   } else {
     const constant = rule.value
-    return { rule: async () => constant, reads, problems }
+    return { rule: () => constant, reads, problems }
   }
 
   const steps: Step[] = []
@@ -101,19 +151,30 @@ export function compileRule(rule: FieldRule, path: (string | number)[], opts: St
         ? { flow: rule.ref, missing: 'sync-first' as const }
         : rule.ref
 
-  const compiledRule: CompiledRule = async (record, field, env) => {
-    let value: unknown
-    try {
-      value = await read(record)
-    } catch (err) {
-      throw new MappingError('MAPPING_EXPRESSION', field, `expression failed: ${(err as Error).message}`)
-    }
+  const resolve = async (
+    flow: string,
+    missingRef: 'sync-first' | 'wait' | 'null',
+    sourceId: string,
+    field: string,
+    env: MapEnv,
+  ) => {
+    const targetId = await env.resolveRef(flow, sourceId)
+    if (targetId !== undefined) return env.referenceValue(targetId)
+    if (missingRef === 'null') return null
+    throw new MissingReferenceError(field, { flow, sourceId }, missingRef)
+  }
+
+  // Everything after the read; synchronous up to the reference, which is left as a promise.
+  const finish = (read: unknown, record: SourceData, field: string, env: MapEnv): unknown => {
+    let value = read
     if (isEmptyValue(value)) {
       if (hasDefault) value = fallback
       else if (value === undefined || value === '') value = null
     }
-    const ctx = { field, record, warn: (message: string) => env.warn(field, message) }
-    for (const step of steps) value = step(value, ctx)
+    if (steps.length > 0) {
+      const ctx = new RuleStepContext(field, record, env)
+      for (const step of steps) value = step(value, ctx)
+    }
     if (table && value !== null && value !== undefined) {
       const key = String(value)
       if (table.has(key)) value = table.get(key)
@@ -126,14 +187,26 @@ export function compileRule(rule: FieldRule, path: (string | number)[], opts: St
         )
       } else if (otherwise !== 'keep') value = otherwise.value
     }
-    if (ref && value !== null && value !== undefined) {
-      const sourceId = String(value)
-      const targetId = await env.resolveRef(ref.flow, sourceId)
-      if (targetId !== undefined) return env.referenceValue(targetId)
-      if (ref.missing === 'null') return null
-      throw new MissingReferenceError(field, { flow: ref.flow, sourceId }, ref.missing)
-    }
+    if (ref && value !== null && value !== undefined) return resolve(ref.flow, ref.missing, String(value), field, env)
     return value
+  }
+
+  const compiledRule: CompiledRule = (record, field, env) => {
+    let value: unknown
+    try {
+      value = read(record)
+    } catch (err) {
+      throw expressionFailed(field, err)
+    }
+    if (!(value instanceof Promise)) return finish(value, record, field, env)
+    return new PendingRead(
+      value.then(
+        (v) => finish(v, record, field, env),
+        (err) => {
+          throw expressionFailed(field, err)
+        },
+      ),
+    )
   }
   return { rule: compiledRule, reads, problems }
 }

@@ -1,4 +1,5 @@
 import jsonata from 'jsonata'
+import { compileDirect, unsupported } from './direct-expression.ts'
 
 /**
  * JSONata, the escape hatch: an expression language with no access to the process (no globals, no I/O, no
@@ -8,9 +9,21 @@ import jsonata from 'jsonata'
 const guardrails = { timeout: 250, stack: 500 }
 
 export interface CompiledExpression {
-  evaluate(input: unknown, bindings?: Record<string, unknown>): Promise<unknown>
+  /**
+   * The expression's value for `input`: the value itself when the direct evaluator answers (a plain
+   * expression over plain data), else a promise of JSONata's answer. A failure is an Error whose message
+   * says why, thrown or rejected accordingly.
+   */
+  evaluate(input: unknown): unknown
   /** Source paths the expression reads from the record's top level (`Name`, `Account.Name`). */
   reads: string[]
+  /** Whether the expression compiled to a direct function, so plain data never goes through JSONata. */
+  direct: boolean
+}
+
+export interface ExpressionCompileOptions {
+  /** Evaluate everything with JSONata, never directly: how the tests compare the two. */
+  direct?: boolean
 }
 
 interface AstNode {
@@ -65,7 +78,7 @@ function describeFailure(err: unknown): string {
   return `${f.message ?? String(err)}${where}${f.code ? ` (${f.code})` : ''}`
 }
 
-export function compileExpression(text: string): ExpressionCompileResult {
+export function compileExpression(text: string, opts: ExpressionCompileOptions = {}): ExpressionCompileResult {
   let compiled: jsonata.Expression
   try {
     compiled = jsonata(text, guardrails)
@@ -74,19 +87,27 @@ export function compileExpression(text: string): ExpressionCompileResult {
   }
   const reads = new Set<string>()
   collectReads(compiled.ast(), reads)
+  const general = async (input: unknown): Promise<unknown> => {
+    try {
+      const value = await compiled.evaluate(input)
+      // JSONata marks sequences with extra properties; hand plain arrays on.
+      return Array.isArray(value) ? [...value] : value
+    } catch (err) {
+      throw new Error(describeFailure(err))
+    }
+  }
+  const direct = opts.direct === false ? undefined : compileDirect(compiled.ast())
   return {
     ok: true,
     expression: {
       reads: [...reads],
-      async evaluate(input, bindings) {
-        try {
-          const value = await compiled.evaluate(input, bindings)
-          // JSONata marks sequences with extra properties; hand plain arrays on.
-          return Array.isArray(value) ? [...value] : value
-        } catch (err) {
-          throw new Error(describeFailure(err))
-        }
-      },
+      direct: direct !== undefined,
+      evaluate: direct
+        ? (input) => {
+            const value = direct(input)
+            return value === unsupported ? general(input) : value
+          }
+        : general,
     },
   }
 }

@@ -13,6 +13,36 @@ export function getPath(data: SourceData, path: string): unknown {
   return node
 }
 
+export type PathReader = (data: SourceData) => unknown
+
+/**
+ * `getPath` for one path, split once: a mapping reads the same paths from every record, so the split and
+ * the loop are done at compile time (a plain field is one property read).
+ */
+export function compilePath(path: string): PathReader {
+  const keys = path.split('.')
+  if (keys.length === 1) {
+    const key = path
+    return (data) => (data !== null && typeof data === 'object' ? data[key] : undefined)
+  }
+  if (keys.length === 2) {
+    const [first, second] = keys as [string, string]
+    return (data) => {
+      if (data === null || typeof data !== 'object') return undefined
+      const parent = data[first]
+      return parent === null || typeof parent !== 'object' ? undefined : (parent as Record<string, unknown>)[second]
+    }
+  }
+  return (data) => {
+    let node: unknown = data
+    for (const key of keys) {
+      if (node === null || typeof node !== 'object') return undefined
+      node = (node as Record<string, unknown>)[key]
+    }
+    return node
+  }
+}
+
 /**
  * The rows of a source list: a plain array, a Salesforce subquery result (`{ records: [...] }`) or a
  * NetSuite sublist (`{ items: [...] }`). Anything else is no rows.

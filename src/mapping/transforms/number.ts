@@ -16,8 +16,36 @@ export function parseNumber(value: unknown): number | undefined {
   return Number(normal)
 }
 
-/** Rounds half away from zero at `places` decimals, on the decimal digits. */
+/** Powers of ten, exact, for the places a `round` step allows (0–10). */
+const scales = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10]
+
+/**
+ * Rounds half away from zero at `places` decimals, on the decimal digits.
+ *
+ * Most numbers are nowhere near a tie: scaled in binary, their fraction is clearly above or below a half,
+ * so rounding the binary value gives what rounding the decimal text gives (the two differ by a few units
+ * in the 16th digit at most). Only a near-tie (1.005) takes the exact path through the text.
+ */
 export function roundHalfAway(n: number, places: number): number {
+  const abs = Math.abs(n)
+  const scale = scales[places]
+  // Outside [1e-6, 1e21) the text is exponential and roundByText scales in binary anyway.
+  if (scale !== undefined && abs >= 1e-6 && abs < 1e21) {
+    const shifted = abs * scale
+    if (shifted < 2 ** 52) {
+      const fraction = shifted - Math.floor(shifted)
+      if (Math.abs(fraction - 0.5) > shifted * 1e-15) {
+        // An exact integer over an exact power of ten: the same double as the text `${rounded}e-${places}`.
+        const back = Math.round(shifted) / scale
+        return back === 0 ? 0 : n < 0 ? -back : back
+      }
+    }
+  }
+  return roundByText(n, places)
+}
+
+/** Rounds half away from zero at `places` decimals by shifting the decimal point in the number's text. */
+export function roundByText(n: number, places: number): number {
   const sign = n < 0 ? -1 : 1
   const abs = Math.abs(n)
   const text = String(abs)

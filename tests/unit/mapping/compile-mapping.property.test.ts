@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { FieldSchema, ObjectSchema } from '../../../src/connectors/types.ts'
-import { compileMapping, type MapEnv } from '../../../src/mapping/compile-mapping.ts'
+import { type CompileOptions, compileMapping, type MapEnv } from '../../../src/mapping/compile-mapping.ts'
 import { mappingSchema } from '../../../src/mapping/mapping-schema.ts'
 import { recordArbitrary } from '../../helpers/arbitrary-record.ts'
 
@@ -97,6 +97,77 @@ describe('a compiled mapping on records valid for the source schema', () => {
         expect(Array.isArray(payload.item)).toBe(true)
       }),
       { numRuns: 300 },
+    )
+  })
+})
+
+/** What a mapping did with a record: its payload and warnings, or the failure it raised. */
+async function outcome(run: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return { ok: await run() }
+  } catch (err) {
+    const e = err as { name?: string; code?: string; message?: string; field?: string }
+    return { failed: { name: e.name, code: e.code, message: e.message, field: e.field } }
+  }
+}
+
+describe('a compiled mapping, direct and through JSONata alone', () => {
+  it('gives the same payload, warnings and failures either way', async () => {
+    const config = mappingSchema.parse({
+      flow: 'orders',
+      source: { connection: 'crm', object: 'Opportunity', when: "StageName = 'Closed Won' or Amount > 100" },
+      target: { connection: 'erp', object: 'salesOrder', externalId: 'externalId' },
+      fields: {
+        customer: { from: 'AccountId', ref: 'customers' },
+        memo: { expr: "'CRM ' & Name", transform: [{ truncate: 12 }] },
+        half: { expr: 'Amount / 2', transform: [{ round: 2 }] },
+        label: { expr: "Amount > 1000 ? 'big' : $string(Amount)", map: { big: 'B' }, otherwise: 'keep' },
+        title: { expr: "$string(Name) & ' / ' & $string(Account.Name)" },
+        salesRep: { lookup: { object: 'employee', where: { name: { from: 'Account.Name' } }, missing: 'null' } },
+        total: { from: 'Amount', transform: [{ money: { currencyFrom: 'CurrencyIsoCode' } }] },
+      },
+      lines: {
+        item: {
+          from: 'OpportunityLineItems',
+          when: 'Quantity != 0',
+          fields: {
+            item: { from: 'Product2Id', ref: { flow: 'products', missing: 'wait' } },
+            rate: {
+              expr: "UnitPrice * (1 - ($type(Quantity) = 'number' ? Quantity : 0) / 100)",
+              transform: [{ round: 2 }],
+            },
+          },
+        },
+      },
+    })
+    const compile = (opts: CompileOptions) => {
+      const compiled = compileMapping(config, { defaultZone: 'Asia/Ho_Chi_Minh', ...opts })
+      if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems))
+      return compiled.mapping
+    }
+    const direct = compile({})
+    const general = compile({ directExpressions: false })
+    // Some references resolve and some do not; a lookup finds some names and not others.
+    const mapEnv: MapEnv = {
+      resolveRef: async (flow, id) => (id.charCodeAt(id.length - 1) % 4 === 0 ? undefined : `${flow}:${id}`),
+      referenceValue: (id) => ({ id }),
+      warn: () => {},
+      lookup: async (_object, where) => (String(where.name).length % 2 === 0 ? '7' : undefined),
+    }
+    const records = await recordArbitrary(
+      schemas.get('Opportunity')!,
+      direct.sourceFields,
+      direct.sourceLists,
+      describeObject,
+    )
+    await fc.assert(
+      fc.asyncProperty(records, async (record) => {
+        expect(await outcome(() => direct.accepts(record))).toStrictEqual(await outcome(() => general.accepts(record)))
+        expect(await outcome(() => direct.map('006X', record, mapEnv))).toStrictEqual(
+          await outcome(() => general.map('006X', record, mapEnv)),
+        )
+      }),
+      { numRuns: 500 },
     )
   })
 })

@@ -1,5 +1,12 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { isCurrencyCode, minorUnits, parseNumber, roundHalfAway } from '../../../../src/mapping/transforms/number.ts'
+import {
+  isCurrencyCode,
+  minorUnits,
+  parseNumber,
+  roundByText,
+  roundHalfAway,
+} from '../../../../src/mapping/transforms/number.ts'
 
 describe('money and numbers', () => {
   it('knows each currency’s minor unit', () => {
@@ -17,6 +24,27 @@ describe('money and numbers', () => {
     expect(roundHalfAway(-0.4, 0)).toBe(0)
     expect(roundHalfAway(1e-7, 2)).toBe(0)
     expect(roundHalfAway(25_000_000.49, 0)).toBe(25_000_000)
+  })
+
+  it('rounds in binary only where that gives what rounding the text gives', () => {
+    const places = fc.integer({ min: 0, max: 10 })
+    // Ties and near-ties in decimal (`12.345` at 2 places), where binary rounding alone would go wrong.
+    const tie = fc
+      .tuple(fc.integer({ min: -1e9, max: 1e9 }), fc.nat({ max: 10 ** 6 }), fc.integer({ min: 0, max: 6 }))
+      .chain(([whole, digits, p]) =>
+        fc.tuple(fc.constant(Number(`${whole}.${String(digits).padStart(p, '0').slice(0, p)}5`)), fc.constant(p)),
+      )
+    const any = fc.tuple(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer()), places)
+    const money = fc.tuple(
+      fc.integer({ min: -1e12, max: 1e12 }).map((cents) => cents / 100),
+      places,
+    )
+    fc.assert(
+      fc.property(fc.oneof(tie, any, money), ([n, p]) => {
+        expect(roundHalfAway(n, p)).toBe(roundByText(n, p))
+      }),
+      { numRuns: 20_000 },
+    )
   })
 
   it('parses numeric text, with thousands separators only where unambiguous', () => {
