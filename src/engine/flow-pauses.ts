@@ -17,3 +17,19 @@ export function createPauseCheck(store: Store): (flow: string) => Promise<boolea
     return (await cached.paused).has(flow)
   }
 }
+
+export type PausedBy = 'operator' | 'circuit' | null
+
+/**
+ * Why a flow is not running, as the API and the dashboard both show it: an operator paused it, or a
+ * connection at either end has an open circuit (the flow resumes by itself when it closes).
+ */
+export function pausedBy(
+  flow: { name: string; source: { connection: string }; target: { connection: string } },
+  pausedFlows: ReadonlySet<string>,
+  openCircuits: ReadonlySet<string>,
+): PausedBy {
+  if (pausedFlows.has(flow.name)) return 'operator'
+  if (openCircuits.has(flow.source.connection) || openCircuits.has(flow.target.connection)) return 'circuit'
+  return null
+}

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
+import { pausedBy } from '../../engine/flow-pauses.ts'
 import { previewRecord } from '../../engine/preview.ts'
 import type { Runtime } from '../../engine/runtime.ts'
 import { isTandemError } from '../../errors.ts'
@@ -110,18 +111,13 @@ export function flowsRoutes(api: OpenAPIHono<AuthEnv>, rt: Runtime): void {
         },
       ]),
     )
-    const down = (connection: string) => connections[connection]?.state === 'open'
+    const open = new Set(circuitRows.filter((row) => row.state === 'open').map((row) => row.connection))
     const flows = [...rt.flows.values()].map((f) => {
-      // A flow pauses while either end's circuit is open, and resumes by itself when it closes.
-      const pausedBy = paused.has(f.name)
-        ? ('operator' as const)
-        : down(f.source.connection) || down(f.target.connection)
-          ? ('circuit' as const)
-          : null
+      const why = pausedBy(f, paused, open)
       return {
         name: f.name,
-        status: pausedBy ? ('paused' as const) : ('running' as const),
-        pausedBy,
+        status: why ? ('paused' as const) : ('running' as const),
+        pausedBy: why,
         source: f.config.source,
         target: { connection: f.config.target.connection, object: f.config.target.object },
         triggers: { webhook: f.config.triggers.webhook, pollEveryMs: f.config.triggers.poll?.every ?? null },

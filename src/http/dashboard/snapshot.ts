@@ -1,3 +1,4 @@
+import { pausedBy } from '../../engine/flow-pauses.ts'
 import type { Runtime } from '../../engine/runtime.ts'
 
 /** The sparkline covers the last 30 minutes, one point a minute. */
@@ -41,16 +42,11 @@ export async function dashboardSnapshot(rt: Runtime) {
   const flows = [...rt.flows.values()].map((f) => {
     const series = Array.from({ length: buckets + 1 }, () => 0)
     for (const t of throughput) if (t.flow === f.name && t.bucket <= buckets) series[t.bucket] = t.n
-    const pausedBy = paused.has(f.name)
-      ? 'operator'
-      : open.has(f.source.connection) || open.has(f.target.connection)
-        ? 'circuit'
-        : null
     return {
       name: f.name,
       from: `${f.config.source.connection}:${f.config.source.object}`,
       to: `${f.config.target.connection}:${f.config.target.object}`,
-      pausedBy,
+      pausedBy: pausedBy(f, paused, open),
       synced: synced.get(f.name) ?? 0,
       pending: pending.get(f.name) ?? 0,
       deadLetters: deadCounts.get(f.name) ?? 0,
