@@ -5,7 +5,11 @@
  * connectors/<x> → connectors/types, lib, errors;     a sandbox never imports its client;
  * one file (or folder) owns each vendor library.
  */
+const { builtinModules } = require('node:module')
+
 const forbid = (name, comment, from, to) => ({ name, comment, severity: 'error', from, to })
+// Node's own modules as dependency-cruiser names them once resolved: `node:crypto` becomes `crypto`.
+const nodeBuiltin = `^(node:)?(${builtinModules.join('|')})$`
 
 module.exports = {
   forbidden: [
@@ -56,7 +60,26 @@ module.exports = {
       'edge-no-node',
       'the edge Worker runs on workerd: no node: modules',
       { path: '^src/edge/' },
-      { path: '^node:' },
+      { dependencyTypes: ['core'] },
+    ),
+    forbid(
+      'edge-reaches-no-node',
+      'nor anything the Worker bundles: the shared parse and signing code must stay Web-standard',
+      { path: '^src/edge/' },
+      { path: nodeBuiltin, reachable: true },
+    ),
+    forbid(
+      'edge-reaches-no-engine',
+      'the Worker verifies, validates and queues; storing and syncing are the core behind POST /ingest/edge',
+      { path: '^src/edge/' },
+      {
+        path: [
+          '^src/(engine|store|queue|config|mapping|reconcile|demo|main|serve)',
+          '^src/connectors/[^/]+/(client|index|sandbox/)',
+          'node_modules/(pino|prom-client|ioredis|bullmq|kysely|pg|jsforce|undici|@hono/node-server)/',
+        ],
+        reachable: true,
+      },
     ),
     forbid(
       'only-queue-driver-imports-bullmq',

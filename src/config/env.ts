@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ConfigError, ConfigErrors } from '../errors.ts'
+import { Secret } from '../lib/secret.ts'
 
 const intSchema = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
 
@@ -52,6 +53,15 @@ export const envSchema = z
      * printed or stored; prefer `tandem tokens create` for people.
      */
     TANDEM_ADMIN_TOKEN: z.string().min(24, 'use at least 24 characters').optional(),
+    /**
+     * The key the edge Worker (src/edge/, wrangler.toml) signs forwarded webhook batches with; the same value
+     * is set on the Worker with `wrangler secret put TANDEM_EDGE_SECRET`. Unset: POST /ingest/edge refuses all.
+     */
+    TANDEM_EDGE_SECRET: z
+      .string()
+      .min(32, 'use at least 32 characters')
+      .transform((value) => new Secret(value, 'TANDEM_EDGE_SECRET'))
+      .optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((env) => !env.REDIS_URL || env.DATABASE_URL, {

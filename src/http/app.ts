@@ -8,6 +8,7 @@ import { errorResponse } from './error-envelope.ts'
 import { requestContext, requestLog } from './request-context.ts'
 import { getHealth } from './routes/get-health.ts'
 import { getMetrics } from './routes/get-metrics.ts'
+import { postIngestBatch } from './routes/post-ingest-batch.ts'
 import { postWebhook } from './routes/post-webhook.ts'
 
 /** The HTTP surface: webhooks (their own secrets), health, metrics, and the admin API (bearer tokens). */
@@ -16,6 +17,7 @@ export function createApp(rt: Runtime, logger: Logger): Hono {
   app.use(...requestContext(logger))
   getHealth(app, rt)
   postWebhook(app, rt, logger)
+  postIngestBatch(app, rt, logger)
   getMetrics(app, rt)
   const api = createAdminApi(rt, logger)
   app.route('/api/v1', api)

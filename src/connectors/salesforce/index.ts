@@ -2,9 +2,8 @@ import type { Connection, ConnectorType } from '../types.ts'
 import { createSalesforceClient } from './client.ts'
 import { type SalesforceConfig, salesforceConfigSchema } from './config-schema.ts'
 import { createSalesforceObject } from './object-api.ts'
-import { isSoapRequest, parseOutboundMessage } from './outbound-message.ts'
 import { startSalesforceSandbox } from './sandbox/server.ts'
-import { parseChangeEvents } from './webhook.ts'
+import { parseSalesforceWebhook } from './webhook.ts'
 
 /**
  * Salesforce, and anything speaking its REST API, through jsforce: SOQL reads and SystemModstamp polling
@@ -41,9 +40,7 @@ export const salesforce: ConnectorType<SalesforceConfig> = {
         return api
       },
       usage: () => client.usage(),
-      // One endpoint per connection takes both: SOAP Outbound Messages and signed JSON change events.
-      parseWebhook: (req) =>
-        isSoapRequest(req) ? parseOutboundMessage(req, config.outboundMessages) : parseChangeEvents(req, secrets),
+      parseWebhook: (req) => parseSalesforceWebhook(req, { secrets, outboundMessages: config.outboundMessages }),
       close: () => client.close(),
     }
   },

@@ -1,7 +1,6 @@
 import { XMLParser } from 'fast-xml-parser'
 import { z } from 'zod'
 import { PermanentError } from '../../errors.ts'
-import type { Secret } from '../../lib/secret.ts'
 import type { ChangeEvent, InboundWebhook } from '../types.ts'
 
 /**
@@ -57,9 +56,17 @@ const envelopeSchema = z.looseObject({
   Envelope: z.looseObject({ Body: z.looseObject({ notifications: notificationsSchema }) }),
 })
 
+/**
+ * A constant-time check of the `?token=` an org presents. The core passes its `Secret`; the edge Worker,
+ * which has no node:crypto, passes a Web Crypto check, hence the optional promise.
+ */
+export interface TokenCheck {
+  equals(presented: string): boolean | Promise<boolean>
+}
+
 export interface OutboundMessageSettings {
   organizationId: string
-  token?: Secret | undefined
+  token?: TokenCheck | undefined
 }
 
 const refused = () => new PermanentError('WEBHOOK_UNAUTHORIZED', 'outbound message refused: unknown org or token')
@@ -74,7 +81,7 @@ export async function parseOutboundMessage(
   }
   if (settings.token) {
     const presented = new URL(req.url).searchParams.get('token') ?? ''
-    if (!settings.token.equals(presented)) throw refused()
+    if (!(await settings.token.equals(presented))) throw refused()
   }
   const raw = await req.text()
   if (raw.length > maxBodyBytes) throw new PermanentError('WEBHOOK_INVALID_BODY', 'body: too large')

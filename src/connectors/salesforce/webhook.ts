@@ -3,6 +3,7 @@ import { signWebhook, verifyWebhook } from '../../lib/webhook-signature.ts'
 import type { ChangeEvent, ChangeType, InboundWebhook } from '../types.ts'
 import { isOwnChange } from './call-options.ts'
 import { type ChangeEventBatch, type ChangeEventMessage, changeEventBatchSchema } from './change-event-schema.ts'
+import { isSoapRequest, type OutboundMessageSettings, parseOutboundMessage } from './outbound-message.ts'
 
 /** CDC change types; GAP_* events carry no field data but still name the records to re-read. */
 const changeTypes: Record<string, ChangeType> = {
@@ -14,6 +15,24 @@ const changeTypes: Record<string, ChangeType> = {
   GAP_UPDATE: 'update',
   GAP_DELETE: 'delete',
   GAP_UNDELETE: 'undelete',
+}
+
+/** What a Salesforce connection needs to check its inbound requests. */
+export interface SalesforceWebhookSettings {
+  /** HMAC keys of signed change events: the current one and, while rotating, the previous one. */
+  secrets: readonly string[]
+  /** Unset: Outbound Messages are refused. */
+  outboundMessages?: OutboundMessageSettings | undefined
+}
+
+/**
+ * One endpoint per connection takes both: SOAP Outbound Messages and signed JSON change events. The core's
+ * connection and the edge Worker both call this, so a request is judged the same wherever it lands.
+ */
+export function parseSalesforceWebhook(req: Request, settings: SalesforceWebhookSettings): Promise<InboundWebhook> {
+  return isSoapRequest(req)
+    ? parseOutboundMessage(req, settings.outboundMessages)
+    : parseChangeEvents(req, settings.secrets)
 }
 
 /**
