@@ -49,6 +49,12 @@ export const envSchema = z
     TANDEM_CIRCUIT_PROBE_MS: intSchema(10, 3_600_000).default(5_000),
     TANDEM_CIRCUIT_PROBE_MAX_MS: intSchema(10, 86_400_000).default(300_000),
     /**
+     * On SIGTERM/SIGINT the process stops intake, lets running jobs finish and closes queues and store; past
+     * this it exits at once (code 1) and its unfinished jobs run again once their lease lapses. The default
+     * fits inside the 30 s a container orchestrator waits before it kills.
+     */
+    TANDEM_SHUTDOWN_GRACE_MS: intSchema(100, 3_600_000).default(25_000),
+    /**
      * An admin bearer token for automation (deploy scripts, tests), accepted besides stored tokens. Never
      * printed or stored; prefer `tandem tokens create` for people.
      */
