@@ -3,10 +3,11 @@ import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Connection as JsforceConnection } from 'jsforce'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { unstable_startWorker } from 'wrangler'
+import { unstable_readConfig, unstable_startWorker } from 'wrangler'
 import { type NetSuiteSandbox, startNetSuiteSandbox } from '../../src/connectors/netsuite/sandbox/server.ts'
 import { type SalesforceSandbox, startSalesforceSandbox } from '../../src/connectors/salesforce/sandbox/server.ts'
 import { buildChangeEventRequest } from '../../src/connectors/salesforce/webhook.ts'
+import { edgeSettingsSchema } from '../../src/edge/edge-settings.ts'
 import { type EdgeDelivery, forwardedBatchPath, signForwardedBatch } from '../../src/lib/forwarded-batch.ts'
 import { signWebhook } from '../../src/lib/webhook-signature.ts'
 import { type ServiceProcess, startTandem } from '../helpers/service-process.ts'
@@ -176,6 +177,33 @@ describe('edge ingress on workerd', () => {
     const { flows } = (await res.json()) as { flows: { counts: { pending: number } }[] }
     return flows.reduce((n, f) => n + f.counts.pending, 0)
   }
+
+  it('declares in every environment of wrangler.toml a queue with a dead letter queue, the secrets, valid vars', () => {
+    const queues = new Set<string>()
+    for (const env of [undefined, 'staging', 'production']) {
+      const config = unstable_readConfig({ config: `${repoRoot}wrangler.toml`, env }, { hideWarnings: true })
+      const settings = edgeSettingsSchema.parse(config.vars)
+      expect(Object.keys(config.vars).sort()).toEqual([
+        'FORWARD_RETRY_BASE_SECONDS',
+        'FORWARD_RETRY_MAX_SECONDS',
+        'TANDEM_CONNECTIONS',
+        'TANDEM_CORE_URL',
+      ])
+      const [producer, ...others] = config.queues.producers
+      expect(others).toEqual([])
+      expect(producer?.binding).toBe('INGRESS')
+      const consumer = config.queues.consumers?.find((c: { queue: string }) => c.queue === producer?.queue)
+      expect(consumer?.max_retries).toBeGreaterThan(0)
+      expect(consumer?.dead_letter_queue).toMatch(/-dlq$/)
+      queues.add(producer!.queue)
+      const named = Object.values(settings.TANDEM_CONNECTIONS).flatMap((c) => [
+        ...(c.webhook ? Object.values(c.webhook) : []),
+        ...(c.type === 'salesforce' && c.outboundMessages?.token ? [c.outboundMessages.token] : []),
+      ])
+      expect(config.secrets?.required).toEqual(expect.arrayContaining(['TANDEM_EDGE_SECRET', ...named]))
+    }
+    expect(queues.size).toBe(3)
+  })
 
   it('syncs an Account to the ERP from a signed change event accepted at the edge', async () => {
     const id = await createAccount('Công ty Cổ phần Biên Giới')
