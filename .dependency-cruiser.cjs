@@ -42,7 +42,7 @@ module.exports = {
       'mapping-no-io',
       'mapping does no I/O',
       { path: '^src/mapping/' },
-      { path: '^node:(fs|net|http|https|child_process)' },
+      { path: '^(node:)?(fs|net|http|https|child_process)(/|$)', dependencyTypes: ['core'] },
     ),
     forbid(
       'lower-layers-do-not-reach-up',
