@@ -1,13 +1,14 @@
 import type { ObjectSchema } from '../connectors/types.ts'
-import { type CompiledRule, compileRule, type MapEnv, PendingRead, type RuleOptions } from './compile-rule.ts'
+import { compileRule, type MapEnv, type RuleOptions } from './compile-rule.ts'
 import { type CompiledExpression, compileExpression } from './expression.ts'
 import type { FieldRule } from './field-rule-schema.ts'
-import { MappingError, type MappingProblem, type MappingWarning } from './mapping-error.ts'
+import type { MappingProblem } from './mapping-error.ts'
 import type { MappingConfig } from './mapping-schema.ts'
-import { RecordRun } from './record-run.ts'
-import { compilePath, listRows, type PathReader, type SourceData } from './source-path.ts'
+import { type CompiledLine, condition, type MapResult, mapRecord, type RuleSlot } from './record-run.ts'
+import { compilePath, type SourceData } from './source-path.ts'
 
 export type { MapEnv } from './compile-rule.ts'
+export type { MapResult } from './record-run.ts'
 
 export interface CompileOptions {
   /** The target object's schema: field lengths for `truncate`. */
@@ -23,11 +24,6 @@ export interface CompileOptions {
   directExpressions?: boolean
 }
 
-export interface MapResult {
-  payload: Record<string, unknown>
-  warnings: MappingWarning[]
-}
-
 export interface CompiledMapping {
   flow: string
   /** Field and parent paths the mapping reads from the source record: what the connector must fetch. */
@@ -40,34 +36,7 @@ export interface CompiledMapping {
   map(sourceId: string, record: SourceData, env: MapEnv): Promise<MapResult>
 }
 
-function conditionFailed(where: string, err: unknown): MappingError {
-  return new MappingError('MAPPING_EXPRESSION', where, `condition failed: ${(err as Error).message}`)
-}
-
-/** Whether `record` passes a condition: a boolean, or a promise of one while JSONata evaluates it. */
-function condition(expression: CompiledExpression, record: SourceData, where: string): boolean | Promise<boolean> {
-  const value = expression.evaluate(record)
-  if (!(value instanceof Promise)) return Boolean(value)
-  return value.then(Boolean, (err) => {
-    throw conditionFailed(where, err)
-  })
-}
-
 export type CompileResult = { ok: true; mapping: CompiledMapping } | { ok: false; problems: MappingProblem[] }
-
-interface CompiledLine {
-  name: string
-  read: PathReader
-  when?: CompiledExpression
-  rules: LineRule[]
-}
-
-interface LineRule {
-  target: string
-  rule: CompiledRule
-  /** `item[2].rate` by row index, made once per index rather than once per row of every record. */
-  names: string[]
-}
 
 function compileRules(
   fields: Record<string, FieldRule>,
@@ -76,14 +45,14 @@ function compileRules(
   base: Omit<RuleOptions, 'targetLength'>,
   problems: MappingProblem[],
   reads: Set<string>,
-): [string, CompiledRule][] {
-  const out: [string, CompiledRule][] = []
+): RuleSlot[] {
+  const out: RuleSlot[] = []
   for (const [target, rule] of Object.entries(fields)) {
     const length = schemaFields?.[target]?.length
     const result = compileRule(rule, [...path, target], { ...base, ...(length ? { targetLength: length } : {}) })
     problems.push(...result.problems)
     for (const r of result.reads) reads.add(r)
-    if (result.rule) out.push([target, result.rule])
+    if (result.rule) out.push({ target, rule: result.rule })
   }
   return out
 }
@@ -121,7 +90,7 @@ export function compileMapping(config: MappingConfig, opts: CompileOptions = {})
         for (const r of compiled.expression.reads) lineReads.add(r)
       } else problems.push({ path: ['lines', name, 'when'], message: compiled.message })
     }
-    const rules = lineRules.map(([target, rule]) => ({ target, rule, names: [] }))
+    const rules = lineRules.map((slot) => ({ ...slot, names: [] }))
     lines.push({ name, read: compilePath(line.from), ...(when ? { when } : {}), rules })
     sourceLists.push({ path: line.from, fields: [...lineReads] })
   }
@@ -150,49 +119,9 @@ export function compileMapping(config: MappingConfig, opts: CompileOptions = {})
       async accepts(record) {
         return when ? condition(when, record, 'source.when') : true
       },
-      // Synchronous unless a rule waits: a reference or lookup (all of a record's are awaited together), or
-      // an expression JSONata evaluates (awaited in place, so later fields see the same order as ever).
-      async map(sourceId, record, env) {
-        const run = new RecordRun(env)
+      map(sourceId, record, env) {
         const payload: Record<string, unknown> = matchKey === undefined ? {} : { [matchKey]: sourceId }
-        try {
-          for (const [target, rule] of rules) {
-            const result = rule(record, target, run)
-            if (result instanceof PendingRead) payload[target] = await result.promise
-            else if (result instanceof Promise) run.defer(result, payload, target)
-            else payload[target] = result
-          }
-          for (const line of lines) {
-            const out: Record<string, unknown>[] = []
-            for (const row of listRows(line.read(record))) {
-              if (line.when) {
-                const pass = condition(line.when, row, `lines.${line.name}.when`)
-                if (!(pass instanceof Promise ? await pass : pass)) continue
-              }
-              const mapped: Record<string, unknown> = {}
-              const index = out.length
-              out.push(mapped)
-              for (const { target, rule, names } of line.rules) {
-                let field = names[index]
-                if (field === undefined) {
-                  field = `${line.name}[${index}].${target}`
-                  names[index] = field
-                }
-                const result = rule(row, field, run)
-                if (result instanceof PendingRead) mapped[target] = await result.promise
-                else if (result instanceof Promise) run.defer(result, mapped, target)
-                else mapped[target] = result
-              }
-            }
-            payload[line.name] = out
-          }
-        } catch (err) {
-          // A reference that failed before this field is the failure, as when each was awaited in turn.
-          if (run.waiting) await run.settle()
-          throw err
-        }
-        if (run.waiting) await run.settle()
-        return { payload, warnings: run.warnings }
+        return mapRecord(rules, lines, payload, record, env)
       },
     },
   }

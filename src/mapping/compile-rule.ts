@@ -1,38 +1,19 @@
-import { compileStep, type Step, type StepContext, type StepOptions } from './compile-step.ts'
+import { compileStep, type Step, type StepOptions } from './compile-step.ts'
 import { compileExpression } from './expression.ts'
 import type { FieldRule } from './field-rule-schema.ts'
-import { MappingError, type MappingProblem, MissingReferenceError } from './mapping-error.ts'
+import { PendingLookup, PendingRead, PendingRef, type RuleEnv, settleValue } from './map-env.ts'
+import { MappingError, type MappingProblem } from './mapping-error.ts'
 import { compilePath, isEmptyValue, type SourceData } from './source-path.ts'
 import { concat } from './transforms/text.ts'
 
-/** What a rule may call on while mapping one record; the engine provides it, the mapping stays pure. */
-export interface MapEnv {
-  /** Target id of a record synced by `flow`, or undefined when it is not synced yet. */
-  resolveRef(flow: string, sourceId: string): Promise<string | undefined>
-  /** How the target connection writes a reference to a record it holds (`"001…"` or `{ id: "42" }`). */
-  referenceValue(targetId: string): unknown
-  warn(field: string, message: string): void
-  /** A field of the first target record of `object` whose fields equal `where`; undefined when none does. */
-  lookup(object: string, where: Readonly<Record<string, unknown>>, field: string): Promise<unknown>
-}
+export type { MapEnv, RuleEnv } from './map-env.ts'
 
 /**
- * The rest of a rule is waiting on a read JSONata is still evaluating; the mapping awaits it before the next
- * rule, so warnings and failures keep the order of the fields.
- */
-export class PendingRead {
-  readonly promise: Promise<unknown>
-  constructor(promise: Promise<unknown>) {
-    this.promise = promise
-  }
-}
-
-/**
- * One field's rule. It returns the value; a Promise of it when only a reference or a lookup (the engine's
- * I/O) is left, which touches nothing else, so the mapping may resolve it alongside the others; or a
+ * One field's rule. It returns the value; a PendingValue when only a reference or a lookup (the engine's
+ * I/O) is left, which touches nothing else, so the mapping resolves it alongside the others; or a
  * PendingRead. A record whose rules do no I/O is mapped without any wait.
  */
-export type CompiledRule = (record: SourceData, field: string, env: MapEnv) => unknown
+export type CompiledRule = (record: SourceData, field: string, env: RuleEnv) => unknown
 
 export interface RuleOptions extends StepOptions {
   /** `false` evaluates every expression with JSONata, never directly (see direct-expression.ts). */
@@ -44,21 +25,6 @@ export interface RuleCompileResult {
   /** Source paths the rule reads, so the connector fetches them. */
   reads: string[]
   problems: MappingProblem[]
-}
-
-/** What steps see of the rule running them; one per call, made only for rules that have steps. */
-class RuleStepContext implements StepContext {
-  readonly field: string
-  readonly record: SourceData
-  readonly #env: MapEnv
-  constructor(field: string, record: SourceData, env: MapEnv) {
-    this.field = field
-    this.record = record
-    this.#env = env
-  }
-  warn(message: string): void {
-    this.#env.warn(this.field, message)
-  }
 }
 
 function expressionFailed(field: string, err: unknown): MappingError {
@@ -107,13 +73,6 @@ export function compileRule(rule: FieldRule, path: (string | number)[], opts: Ru
       reads.push(v.from)
       return { key: k, read: compilePath(v.from) }
     })
-    const find = async (values: Record<string, unknown>, field: string, env: MapEnv) => {
-      const found = await env.lookup(object, values, take)
-      // The record's id names a record of the target: written the way the target writes references.
-      if (found !== undefined) return take === 'id' && found !== null ? env.referenceValue(String(found)) : found
-      if (missing === 'null') return null
-      throw new MappingError('MAPPING_INVALID_VALUE', field, `no ${object} record has ${JSON.stringify(values)}`)
-    }
     const lookup: CompiledRule = (record, field, env) => {
       const values: Record<string, unknown> = {}
       for (const c of conditions) {
@@ -122,7 +81,7 @@ export function compileRule(rule: FieldRule, path: (string | number)[], opts: Ru
         if (isEmptyValue(value)) return null
         values[c.key] = value
       }
-      return find(values, field, env)
+      return new PendingLookup(env, object, values, take, field, missing)
     }
     return { rule: lookup, reads, problems }
   } else {
@@ -151,28 +110,15 @@ export function compileRule(rule: FieldRule, path: (string | number)[], opts: Ru
         ? { flow: rule.ref, missing: 'sync-first' as const }
         : rule.ref
 
-  const resolve = async (
-    flow: string,
-    missingRef: 'sync-first' | 'wait' | 'null',
-    sourceId: string,
-    field: string,
-    env: MapEnv,
-  ) => {
-    const targetId = await env.resolveRef(flow, sourceId)
-    if (targetId !== undefined) return env.referenceValue(targetId)
-    if (missingRef === 'null') return null
-    throw new MissingReferenceError(field, { flow, sourceId }, missingRef)
-  }
-
-  // Everything after the read; synchronous up to the reference, which is left as a promise.
-  const finish = (read: unknown, record: SourceData, field: string, env: MapEnv): unknown => {
+  // Everything after the read; synchronous up to the reference, which is left pending.
+  const finish = (read: unknown, record: SourceData, field: string, env: RuleEnv): unknown => {
     let value = read
     if (isEmptyValue(value)) {
       if (hasDefault) value = fallback
       else if (value === undefined || value === '') value = null
     }
     if (steps.length > 0) {
-      const ctx = new RuleStepContext(field, record, env)
+      const ctx = env.stepContext(field, record)
       for (const step of steps) value = step(value, ctx)
     }
     if (table && value !== null && value !== undefined) {
@@ -187,7 +133,8 @@ export function compileRule(rule: FieldRule, path: (string | number)[], opts: Ru
         )
       } else if (otherwise !== 'keep') value = otherwise.value
     }
-    if (ref && value !== null && value !== undefined) return resolve(ref.flow, ref.missing, String(value), field, env)
+    if (ref && value !== null && value !== undefined)
+      return new PendingRef(env, ref.flow, String(value), field, ref.missing)
     return value
   }
 
@@ -198,10 +145,13 @@ export function compileRule(rule: FieldRule, path: (string | number)[], opts: Ru
     } catch (err) {
       throw expressionFailed(field, err)
     }
-    if (!(value instanceof Promise)) return finish(value, record, field, env)
+    // Values are mostly primitives: the typeof test spares them the prototype walk of instanceof.
+    if (typeof value !== 'object' || value === null || !(value instanceof Promise))
+      return finish(value, record, field, env)
+    // Awaited in place by the mapping, so a reference after it is resolved here rather than alongside.
     return new PendingRead(
       value.then(
-        (v) => finish(v, record, field, env),
+        (v) => settleValue(finish(v, record, field, env), env),
         (err) => {
           throw expressionFailed(field, err)
         },

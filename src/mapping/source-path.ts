@@ -53,9 +53,20 @@ export function listRows(value: unknown): SourceData[] {
     : value && typeof value === 'object'
       ? ((value as { records?: unknown }).records ?? (value as { items?: unknown }).items)
       : undefined
-  return Array.isArray(rows) ? rows.filter((r): r is SourceData => r !== null && typeof r === 'object') : []
+  if (!Array.isArray(rows)) return []
+  // Rows are objects all but always; the copy is made only when one is not.
+  for (const r of rows) if (r === null || typeof r !== 'object') return rows.filter(isRow)
+  return rows as SourceData[]
+}
+
+function isRow(r: unknown): r is SourceData {
+  return r !== null && typeof r === 'object'
 }
 
 export function isEmptyValue(v: unknown): boolean {
-  return v === undefined || v === null || (typeof v === 'string' && v.trim() === '')
+  if (v === undefined || v === null) return true
+  if (typeof v !== 'string') return false
+  // A string starting with a visible ASCII character is not blank; only the rest need trimming to tell.
+  const first = v.charCodeAt(0)
+  return !(first > 32 && first < 127) && v.trim() === ''
 }

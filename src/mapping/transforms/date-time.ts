@@ -4,7 +4,6 @@
  * target keeps its books in (Asia/Ho_Chi_Minh: 2024-05-02; America/Los_Angeles: 2024-05-01).
  */
 
-const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/
 /** A wall-clock time with no zone, as SuiteQL and many CSV exports print them. */
 const localDateTime = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?$/
 /** An instant with Z or an offset; Salesforce writes the offset without a colon (`+0000`). */
@@ -58,8 +57,8 @@ export function parseTemporal(value: unknown): Parsed | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : { kind: 'instant', ms: value.getTime() }
   if (typeof value !== 'string') return undefined
   const text = value.trim()
-  const d = dateOnly.exec(text)
-  if (d) return validDate(Number(d[1]), Number(d[2]), Number(d[3])) ? { kind: 'date', date: text } : undefined
+  const date = readDate(text)
+  if (date !== undefined) return date ? { kind: 'date', date: text } : undefined
   if (zonedDateTime.test(text)) {
     const ms = Date.parse(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))
     return Number.isNaN(ms) ? undefined : { kind: 'instant', ms }
@@ -82,13 +81,46 @@ export function parseTemporal(value: unknown): Parsed | undefined {
   return undefined
 }
 
-function validDate(y: number, m: number, d: number): boolean {
-  const t = new Date(Date.UTC(y, m - 1, d))
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d
+const zero = 48
+
+function digitAt(text: string, i: number): number {
+  const c = text.charCodeAt(i) - zero
+  return c >= 0 && c <= 9 ? c : Number.NaN
+}
+
+/**
+ * For `YYYY-MM-DD` text, whether it names a real day; undefined for any other shape. Read by character,
+ * as the dates of every record pass here.
+ */
+export function readDate(text: string): boolean | undefined {
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined
+  const y = digitAt(text, 0) * 1000 + digitAt(text, 1) * 100 + digitAt(text, 2) * 10 + digitAt(text, 3)
+  const m = digitAt(text, 5) * 10 + digitAt(text, 6)
+  const d = digitAt(text, 8) * 10 + digitAt(text, 9)
+  if (Number.isNaN(y + m + d)) return undefined
+  return validDate(y, m, d)
+}
+
+const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+/**
+ * Whether year, month and day name a day of the calendar JavaScript's Date keeps (proleptic Gregorian).
+ * Years 0–99 are refused, as Date.UTC reads them as 1900–1999.
+ */
+export function validDate(y: number, m: number, d: number): boolean {
+  if (y < 100 || m < 1 || m > 12 || d < 1) return false
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
+  return d <= (m === 2 && leap ? 29 : (monthDays[m - 1] as number))
 }
 
 /** `YYYY-MM-DD` in `zone`: dates stay as they are, instants take the zone's calendar date. */
 export function toDate(value: unknown, zone: string): string | undefined {
+  // A calendar date, the usual value, is its own answer.
+  if (typeof value === 'string') {
+    const text = value.trim()
+    const date = readDate(text)
+    if (date !== undefined) return date ? text : undefined
+  }
   const t = parseTemporal(value)
   if (!t) return undefined
   if (t.kind === 'date') return t.date

@@ -39,6 +39,25 @@ export function roundHalfAway(n: number, places: number): number {
         const back = Math.round(shifted) / scale
         return back === 0 ? 0 : n < 0 ? -back : back
       }
+      // A near-tie, against `tie`: the double nearest the decimal tie k.5 (at `places`), which has at most
+      // 15 significant digits here. At it, the number's shortest text is that tie, which rounds away; above
+      // it, the text is above the tie too. Well below it, the text is below; only a double or two below is
+      // the text's own conversion in doubt, and that is left to the text.
+      const k = Math.floor(shifted)
+      if (k < 99_999_999_999_999) {
+        const tie = (2 * k + 1) / (2 * scale)
+        if (abs >= tie) {
+          const back = (k + 1) / scale
+          return n < 0 ? -back : back
+        }
+        if (tie - abs > tie * 7e-16) {
+          const back = k / scale
+          return back === 0 ? 0 : n < 0 ? -back : back
+        }
+        // As roundByText, whose text here has no exponent; only its way back is taken in binary, as above.
+        const back = Math.round(Number(`${abs}e${places}`)) / scale
+        return back === 0 ? 0 : n < 0 ? -back : back
+      }
     }
   }
   return roundByText(n, places)

@@ -1,5 +1,12 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseTemporal, toDate, toDatetime } from '../../../../src/mapping/transforms/date-time.ts'
+import { parseTemporal, readDate, toDate, toDatetime, validDate } from '../../../../src/mapping/transforms/date-time.ts'
+
+/** What JavaScript's Date says: the day exists when Date.UTC gives it back unchanged. */
+function dateAgrees(y: number, m: number, d: number): boolean {
+  const t = new Date(Date.UTC(y, m - 1, d))
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d
+}
 
 const HCM = 'Asia/Ho_Chi_Minh'
 const LA = 'America/Los_Angeles'
@@ -58,5 +65,37 @@ describe('toDatetime', () => {
     expect(parseTemporal('2024-05-01')).toEqual({ kind: 'date', date: '2024-05-01' })
     expect(parseTemporal('2024-05-01T00:00:00Z')).toEqual({ kind: 'instant', ms: Date.UTC(2024, 4, 1) })
     expect(parseTemporal(new Date(Number.NaN))).toBeUndefined()
+  })
+})
+
+describe('calendar dates read by character', () => {
+  it('knows the days Date knows, leap years and two-digit years included', () => {
+    const years = fc.oneof(fc.integer({ min: 0, max: 9999 }), fc.constantFrom(0, 99, 100, 1900, 2000, 2024, 2100, 2400))
+    fc.assert(
+      fc.property(years, fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }), (y, m, d) => {
+        expect(validDate(y, m, d)).toBe(dateAgrees(y, m, d))
+      }),
+      { numRuns: 20_000 },
+    )
+  })
+
+  it('reads exactly the YYYY-MM-DD text the pattern does', () => {
+    const pattern = /^(\d{4})-(\d{2})-(\d{2})$/
+    const text = fc.oneof(
+      fc.stringMatching(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/),
+      fc.string({ minLength: 10, maxLength: 10, unit: fc.constantFrom('0', '1', '2', '9', '-', ' ', 'a', '٣') }),
+      fc.string({ maxLength: 12 }),
+    )
+    fc.assert(
+      fc.property(text, (t) => {
+        const m = pattern.exec(t)
+        expect(readDate(t)).toBe(m ? dateAgrees(Number(m[1]), Number(m[2]), Number(m[3])) : undefined)
+      }),
+      { numRuns: 20_000 },
+    )
+    expect(readDate('2024-02-29')).toBe(true)
+    expect(readDate('2023-02-29')).toBe(false)
+    expect(toDate(' 2023-02-29 ', 'UTC')).toBeUndefined()
+    expect(toDate(' 2024-02-29 ', 'UTC')).toBe('2024-02-29')
   })
 })

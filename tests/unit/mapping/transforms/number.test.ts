@@ -8,6 +8,13 @@ import {
   roundHalfAway,
 } from '../../../../src/mapping/transforms/number.ts'
 
+/** The double `ulps` representable values away from `n`. */
+function stepDoubles(n: number, ulps: number): number {
+  const bits = new BigInt64Array(new Float64Array([n]).buffer)
+  bits[0] = (bits[0] as bigint) + BigInt(ulps)
+  return new Float64Array(bits.buffer)[0] as number
+}
+
 describe('money and numbers', () => {
   it('knows each currency’s minor unit', () => {
     expect(minorUnits('USD')).toBe(2)
@@ -35,12 +42,23 @@ describe('money and numbers', () => {
         fc.tuple(fc.constant(Number(`${whole}.${String(digits).padStart(p, '0').slice(0, p)}5`)), fc.constant(p)),
       )
     const any = fc.tuple(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer()), places)
+    // A few doubles either side of a tie, where the text's own conversion decides.
+    const nearTie = tie.chain(([n, p]) =>
+      fc.integer({ min: -4, max: 4 }).map((ulps) => [stepDoubles(n, ulps), p] as [number, number]),
+    )
+    // Discounted prices: products that land on or a hair off a half cent.
+    const discounted = fc.tuple(
+      fc
+        .tuple(fc.integer({ min: -1e9, max: 1e9 }), fc.constantFrom(0.95, 0.9, 0.85, 1.1, 0.333, 0.5, 0.05))
+        .map(([cents, factor]) => (cents / 100) * factor),
+      fc.integer({ min: 0, max: 4 }),
+    )
     const money = fc.tuple(
       fc.integer({ min: -1e12, max: 1e12 }).map((cents) => cents / 100),
       places,
     )
     fc.assert(
-      fc.property(fc.oneof(tie, any, money), ([n, p]) => {
+      fc.property(fc.oneof(tie, nearTie, any, money, discounted), ([n, p]) => {
         expect(roundHalfAway(n, p)).toBe(roundByText(n, p))
       }),
       { numRuns: 20_000 },
