@@ -18,6 +18,9 @@ export interface IngestResult {
   ignored: number
 }
 
+/** Records per mark statement run by the background marker. */
+const maxMarkRefs = 5_000
+
 export interface IngestOptions {
   /**
    * Group commits in flight at once. Arrivals while all are busy wait and go together in the next one, so
@@ -43,7 +46,7 @@ interface Submission {
  *
  * Concurrent accepts are group-committed: the rows of every caller waiting at that moment go to the store
  * as one atomic insert, their records to the queue as one bulk add, and only then is each caller answered
- * with its own counts. A caller is never answered before its rows are stored; if a batch fails, every caller
+ * with its own counts (the rows' "enqueued" marks follow in the background). A caller is never answered before its rows are stored; if a batch fails, every caller
  * in it gets the error and none of its rows is stored, so a sender's retry is safe.
  */
 export function createIngest(
@@ -61,6 +64,8 @@ export function createIngest(
   const waiting: Submission[] = []
   let inFlight = 0
   let scheduled = false
+  const toMark: RecordRef[] = []
+  let marking: Promise<void> | undefined
 
   function listeners(connection: string, object: string, via: IngestVia, only?: string): Flow[] {
     return [...flows.values()].filter(
@@ -111,7 +116,9 @@ export function createIngest(
     let inserted: Set<string>
     try {
       const rows = await store.inbox.insertNew([...unique.values()])
-      await enqueue(uniqueRefs(rows))
+      const refs = uniqueRefs(rows)
+      await addJobs(refs)
+      markEnqueuedSoon(refs)
       inserted = new Set(rows.map((r) => r.dedupe_key))
     } catch (err) {
       for (const s of batch) s.reject(err)
@@ -128,6 +135,10 @@ export function createIngest(
 
   return {
     enqueue,
+    /** Resolves once every mark of rows enqueued so far is written: for a clean shutdown, and for tests. */
+    async settled(): Promise<void> {
+      while (marking) await marking
+    },
     accept(
       connection: string,
       events: readonly ChangeEvent[],
@@ -159,13 +170,47 @@ export function createIngest(
     },
   }
 
-  /** Also used by the sweeper for records the inbox says are owed a sync. */
-  async function enqueue(refs: readonly RecordRef[]): Promise<void> {
+  async function addJobs(refs: readonly RecordRef[]): Promise<void> {
     if (refs.length === 0) return
     await queue.addMany(
       refs.map((ref) => ({ key: jobKey(ref.flow, ref.recordId), data: { flow: ref.flow, recordId: ref.recordId } })),
     )
+  }
+
+  /**
+   * Used by the sweeper for records the inbox says are owed a sync. It marks them before returning, since the
+   * sweeper asks for the next records still owed right after.
+   */
+  async function enqueue(refs: readonly RecordRef[]): Promise<void> {
+    if (refs.length === 0) return
+    await addJobs(refs)
     await store.inbox.markEnqueued(refs)
+  }
+
+  /**
+   * Marking rows enqueued only tells the sweeper it need not enqueue them; a caller's rows are stored and its
+   * jobs added before it is answered, so the mark is made after the answer, for many commits at once, one
+   * statement at a time. A mark lost to a crash or a failing store costs one needless, harmless enqueue by
+   * the sweeper (jobs are keyed), never an event.
+   */
+  function markEnqueuedSoon(refs: readonly RecordRef[]): void {
+    if (refs.length === 0) return
+    toMark.push(...refs)
+    marking ??= markAll().finally(() => {
+      marking = undefined
+    })
+  }
+
+  async function markAll(): Promise<void> {
+    while (toMark.length > 0) {
+      const refs = toMark.splice(0, maxMarkRefs)
+      await store.inbox.markEnqueued(refs).catch((err) => {
+        deps.logger.warn(
+          { err, records: refs.length },
+          'could not mark records enqueued; the sweeper will enqueue them again',
+        )
+      })
+    }
   }
 }
 

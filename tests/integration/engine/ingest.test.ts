@@ -102,7 +102,9 @@ describe.each(modes)('ingest group commit, $name', (mode) => {
     expect(results.every((r) => r.accepted === 1 && r.duplicates === 0 && r.ignored === 0)).toBe(true)
     const after = await fx.rt.queue.counts()
     expect(after.waiting - before.waiting).toBe(ids.length)
-    // Every record was marked enqueued, so the sweeper owes none of them anything.
+    // Every record is marked enqueued (after the answers, in the background), so the sweeper owes none of
+    // them anything.
+    await ingest.settled()
     const owed = await fx.rt.store.inbox.owed({ graceMs: -60_000, staleMs: 3_600_000, limit: 10_000 })
     expect(owed.filter((r) => r.recordId.startsWith('001CONC'))).toEqual([])
   })
