@@ -21,7 +21,11 @@ export interface IngestRun {
   errors: number
   /** CPU time the service spent per request answered (user + system): robust where wall-clock rates are not. */
   serviceCpuMsPerRequest: number
+  /** The same for the load generator (this process: autocannon and the signing of each request). */
+  loadCpuMsPerRequest: number
 }
+
+const cpuUsedMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000
 
 /** CPU time a process has used so far, from /proc (Linux); 0 where unavailable. */
 function cpuMs(pid: number | undefined): number {
@@ -94,6 +98,7 @@ export async function measureIngest(
     answered += (await autocannon({ url: service.url, connections: 10, duration: 1, requests }))['2xx']
     for (const rate of rates) {
       const cpuBefore = cpuMs(service.child.pid)
+      const loadBefore = process.cpuUsage()
       const result = await autocannon({
         url: service.url,
         connections: Math.min(100, Math.max(10, Math.ceil(rate / 50))),
@@ -109,6 +114,7 @@ export async function measureIngest(
         p99Ms: result.latency.p99,
         errors: result.errors + result.non2xx,
         serviceCpuMsPerRequest: (cpuMs(service.child.pid) - cpuBefore) / Math.max(1, result['2xx']),
+        loadCpuMsPerRequest: cpuUsedMs(process.cpuUsage(loadBefore)) / Math.max(1, result['2xx']),
       })
     }
     // The promise behind every 202: each one answered is in the inbox.
@@ -149,7 +155,7 @@ if (import.meta.main) {
   })
   for (const r of runs) {
     process.stdout.write(
-      `offered ${r.offered}/s: ${Math.round(r.requestsPerSecond)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.errors} errors, service CPU ${r.serviceCpuMsPerRequest.toFixed(3)} ms/request\n`,
+      `offered ${r.offered}/s: ${Math.round(r.requestsPerSecond)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.errors} errors, CPU per request: service ${r.serviceCpuMsPerRequest.toFixed(3)} ms, load generator ${r.loadCpuMsPerRequest.toFixed(3)} ms\n`,
     )
   }
 }
