@@ -120,7 +120,8 @@ export function compileMapping(config: MappingConfig, opts: CompileOptions = {})
         return when ? condition(when, record, 'source.when') : true
       },
       map(sourceId, record, env) {
-        const payload: Record<string, unknown> = matchKey === undefined ? {} : { [matchKey]: sourceId }
+        const payload: Record<string, unknown> = {}
+        if (matchKey !== undefined) payload[matchKey] = sourceId
         return mapRecord(rules, lines, payload, record, env)
       },
     },

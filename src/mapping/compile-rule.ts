@@ -65,7 +65,7 @@ export function compileRule(rule: FieldRule, path: (string | number)[], opts: Ru
     }
     const { expression } = compiled
     reads.push(...expression.reads)
-    read = (record) => expression.evaluate(record)
+    read = expression.evaluate
   } else if (rule.lookup !== undefined) {
     const { object, where, field: take, missing } = rule.lookup
     const conditions = Object.entries(where).map(([k, v]) => {
@@ -157,6 +157,20 @@ export function compileRule(rule: FieldRule, path: (string | number)[], opts: Ru
         },
       ),
     )
+  }
+  // The commonest rule, a plain copy (`{ from: Name }`): after the read, only a missing value becomes null.
+  if (rule.from !== undefined && steps.length === 0 && !hasDefault && !table && !ref) {
+    const copy: CompiledRule = (record, field, env) => {
+      let value: unknown
+      try {
+        value = read(record)
+      } catch (err) {
+        throw expressionFailed(field, err)
+      }
+      if (typeof value === 'object' && value instanceof Promise) return compiledRule(record, field, env)
+      return value === undefined || value === '' ? null : value
+    }
+    return { rule: copy, reads, problems }
   }
   return { rule: compiledRule, reads, problems }
 }

@@ -97,51 +97,104 @@ function truth(value: Exclude<DirectValue, typeof unsupported>): boolean | undef
   return value === true
 }
 
-type Binary = (l: DirectValue, r: DirectValue) => DirectValue
+type Operands = (l: DirectValue, r: DirectValue) => DirectValue
+/** Builds an operator's node from its operands; one closure per operator keeps each operation a direct call. */
+type Binary = (lhs: DirectExpression, rhs: DirectExpression) => DirectExpression
 
-function numeric(op: (l: number, r: number) => number): Binary {
-  return (l, r) => {
-    if (l === unsupported || r === unsupported) return unsupported
-    // A non-number operand is an error in JSONata (T2001/T2002): let it raise it.
-    if ((l !== undefined && typeof l !== 'number') || (r !== undefined && typeof r !== 'number')) return unsupported
-    if (l === undefined || r === undefined) return undefined
-    const out = op(l, r)
-    return Number.isFinite(out) ? out : unsupported
-  }
+/** Arithmetic: a non-number operand is an error in JSONata (T2001/T2002), so it is JSONata's to raise. */
+function numeric(l: DirectValue, r: DirectValue): boolean | undefined {
+  if (l === unsupported || r === unsupported) return false
+  if ((l !== undefined && typeof l !== 'number') || (r !== undefined && typeof r !== 'number')) return false
+  return l !== undefined && r !== undefined ? true : undefined
 }
 
-function comparison(op: (l: string | number, r: string | number) => boolean): Binary {
-  return (l, r) => {
-    const lt = typeof l
-    const rt = typeof r
-    if (
-      (lt !== 'undefined' && lt !== 'string' && lt !== 'number') ||
-      (rt !== 'undefined' && rt !== 'string' && rt !== 'number')
-    )
-      return unsupported
-    if (l === undefined || r === undefined) return undefined
-    if (lt !== rt) return unsupported
-    return op(l as string | number, r as string | number)
-  }
+function result(out: number): DirectValue {
+  return Number.isFinite(out) ? out : unsupported
+}
+
+function comparable(l: DirectValue, r: DirectValue): boolean | undefined {
+  const lt = typeof l
+  const rt = typeof r
+  const lok = lt === 'undefined' || lt === 'string' || lt === 'number'
+  const rok = rt === 'undefined' || rt === 'string' || rt === 'number'
+  if (!lok || !rok) return false
+  if (l === undefined || r === undefined) return undefined
+  return lt === rt
+}
+
+const concatenate: Operands = (l, r) => {
+  if (l === unsupported || r === unsupported) return unsupported
+  return (l === undefined ? '' : toText(l)) + (r === undefined ? '' : toText(r))
 }
 
 const binaries: Record<string, Binary> = {
-  '+': numeric((l, r) => l + r),
-  '-': numeric((l, r) => l - r),
-  '*': numeric((l, r) => l * r),
-  '/': numeric((l, r) => l / r),
-  '%': numeric((l, r) => l % r),
-  '=': (l, r) => (l === unsupported || r === unsupported ? unsupported : l !== undefined && r !== undefined && l === r),
-  '!=': (l, r) =>
-    l === unsupported || r === unsupported ? unsupported : l !== undefined && r !== undefined && l !== r,
-  '<': comparison((l, r) => l < r),
-  '<=': comparison((l, r) => l <= r),
-  '>': comparison((l, r) => l > r),
-  '>=': comparison((l, r) => l >= r),
-  '&': (l, r) => {
-    if (l === unsupported || r === unsupported) return unsupported
-    return (l === undefined ? '' : toText(l)) + (r === undefined ? '' : toText(r))
+  '+': (lhs, rhs) => (input) => {
+    const l = lhs(input)
+    const r = rhs(input)
+    const ok = numeric(l, r)
+    return ok ? result((l as number) + (r as number)) : ok === false ? unsupported : undefined
   },
+  '-': (lhs, rhs) => (input) => {
+    const l = lhs(input)
+    const r = rhs(input)
+    const ok = numeric(l, r)
+    return ok ? result((l as number) - (r as number)) : ok === false ? unsupported : undefined
+  },
+  '*': (lhs, rhs) => (input) => {
+    const l = lhs(input)
+    const r = rhs(input)
+    const ok = numeric(l, r)
+    return ok ? result((l as number) * (r as number)) : ok === false ? unsupported : undefined
+  },
+  '/': (lhs, rhs) => (input) => {
+    const l = lhs(input)
+    const r = rhs(input)
+    const ok = numeric(l, r)
+    return ok ? result((l as number) / (r as number)) : ok === false ? unsupported : undefined
+  },
+  '%': (lhs, rhs) => (input) => {
+    const l = lhs(input)
+    const r = rhs(input)
+    const ok = numeric(l, r)
+    return ok ? result((l as number) % (r as number)) : ok === false ? unsupported : undefined
+  },
+  '=': (lhs, rhs) => (input) => {
+    const l = lhs(input)
+    const r = rhs(input)
+    if (l === unsupported || r === unsupported) return unsupported
+    return l !== undefined && r !== undefined && l === r
+  },
+  '!=': (lhs, rhs) => (input) => {
+    const l = lhs(input)
+    const r = rhs(input)
+    if (l === unsupported || r === unsupported) return unsupported
+    return l !== undefined && r !== undefined && l !== r
+  },
+  '<': (lhs, rhs) => (input) => {
+    const l = lhs(input)
+    const r = rhs(input)
+    const ok = comparable(l, r)
+    return ok ? (l as string | number) < (r as string | number) : ok === false ? unsupported : undefined
+  },
+  '<=': (lhs, rhs) => (input) => {
+    const l = lhs(input)
+    const r = rhs(input)
+    const ok = comparable(l, r)
+    return ok ? (l as string | number) <= (r as string | number) : ok === false ? unsupported : undefined
+  },
+  '>': (lhs, rhs) => (input) => {
+    const l = lhs(input)
+    const r = rhs(input)
+    const ok = comparable(l, r)
+    return ok ? (l as string | number) > (r as string | number) : ok === false ? unsupported : undefined
+  },
+  '>=': (lhs, rhs) => (input) => {
+    const l = lhs(input)
+    const r = rhs(input)
+    const ok = comparable(l, r)
+    return ok ? (l as string | number) >= (r as string | number) : ok === false ? unsupported : undefined
+  },
+  '&': (lhs, rhs) => (input) => concatenate(lhs(input), rhs(input)),
 }
 
 /** The built-in functions taken directly, each with one argument; JSONata validates and errs on the rest. */
@@ -242,7 +295,6 @@ function compileBinary(node: Node): DirectExpression | undefined {
       return r === unsupported ? unsupported : truth(r) === true
     }
   }
-  const op = binaries[String(node.value)]
-  if (!op) return undefined
-  return (input) => op(lhs(input), rhs(input))
+  const make = binaries[String(node.value)]
+  return make ? make(lhs, rhs) : undefined
 }

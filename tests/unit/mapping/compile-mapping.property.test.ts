@@ -171,3 +171,35 @@ describe('a compiled mapping, direct and through JSONata alone', () => {
     )
   })
 })
+
+describe('a plain copy (`from` alone), compiled to its own function', () => {
+  it('gives what the general rule gives, for any value', async () => {
+    // A value map that never matches, with otherwise: keep, takes the general rule and changes nothing.
+    const config = mappingSchema.parse({
+      flow: 'copies',
+      source: { connection: 'crm', object: 'Account' },
+      target: { connection: 'erp', object: 'customer', externalId: 'externalId' },
+      fields: {
+        plain: { from: 'A' },
+        general: { from: 'A', map: { '\u0000never': 'x' }, otherwise: 'keep' },
+        plainNested: { from: 'B.C' },
+        generalNested: { from: 'B.C', map: { '\u0000never': 'x' }, otherwise: 'keep' },
+      },
+    })
+    const compiled = compileMapping(config)
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems))
+    const value = fc.oneof(
+      fc.jsonValue(),
+      fc.constantFrom(undefined, '', ' ', '\t', 0, -0, false, Number.NaN),
+      fc.string({ maxLength: 4 }),
+    )
+    await fc.assert(
+      fc.asyncProperty(value, fc.oneof(fc.record({ C: value }, { requiredKeys: [] }), value), async (a, b) => {
+        const { payload } = await compiled.mapping.map('1', { A: a, B: b }, env)
+        expect(payload.plain).toStrictEqual(payload.general)
+        expect(payload.plainNested).toStrictEqual(payload.generalNested)
+      }),
+      { numRuns: 1_000 },
+    )
+  })
+})
