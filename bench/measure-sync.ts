@@ -26,6 +26,12 @@ export interface SyncScenario {
   /** Per-call latency of each sandbox (ms) and the ERP's concurrency ceiling. */
   crmLatencyMs?: number
   erpLatencyMs?: number
+  /**
+   * The ERP's concurrency ceiling, on both sides: the account's limit in the sandbox and `limits.maxConcurrent`
+   * in the connection file. Default: the shipped 5. The zero-latency runs raise it, so they measure Tandem
+   * rather than a ceiling that binds whatever Tandem does (the realistic-limits run keeps 5).
+   */
+  erpMaxConcurrent?: number
 }
 
 /** The highest resident memory a process reached, from /proc (Linux). */
@@ -47,11 +53,14 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
  */
 export async function measureSync(s: SyncScenario): Promise<SyncRun> {
   const crm = await startSalesforceSandbox({})
-  const erp = await startNetSuiteSandbox({})
+  const erp = await startNetSuiteSandbox(s.erpMaxConcurrent ? { concurrencyLimit: s.erpMaxConcurrent } : {})
   const home = createTandemHome({
     crm,
     erp,
     flows: ['customers'],
+    ...(s.erpMaxConcurrent
+      ? { editConnector: { erp: (yaml) => yaml.replace(/maxConcurrent: \d+/, `maxConcurrent: ${s.erpMaxConcurrent}`) } }
+      : {}),
     pollEvery: '1h',
     edit: { customers: (yaml) => yaml.replace(/\nlink:[\s\S]*$/, '\n') },
   })
