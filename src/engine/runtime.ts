@@ -53,11 +53,14 @@ export async function startRuntime(opts: {
 }): Promise<Runtime> {
   const { env, config, logger, roles } = opts
   const closers: (() => Promise<void>)[] = []
-  const close = async () => {
-    for (const fn of closers.reverse()) {
-      await fn().catch((err) => logger.error({ err }, 'error while shutting down'))
-    }
-  }
+  // Once: in the reverse order of opening, so what uses the store and queue stops before they close.
+  let closing: Promise<void> | undefined
+  const close = () =>
+    (closing ??= (async () => {
+      for (const fn of [...closers].reverse()) {
+        await fn().catch((err) => logger.error({ err }, 'error while shutting down'))
+      }
+    })())
   const metrics = createMetrics()
   try {
     // Scale mode: the connections' request ceilings are shared by every process through Redis.
@@ -103,6 +106,9 @@ export async function startRuntime(opts: {
       batchLingerMs: env.TANDEM_BATCH_LINGER_MS,
     })
     const ingest = createIngest({ store, queue, flows, logger })
+    // Closed after intake and workers (the last to accept events), before the queue and store: the marks
+    // ingest writes after answering must not meet a closed store.
+    closers.push(() => ingest.settled())
     // A dependency (an order's customer) is synced through the inbox like any change, so it survives a crash.
     const requestSync = async (flow: string, recordId: string, reason: string) => {
       const dep = flows.get(flow)
@@ -154,9 +160,12 @@ export async function startRuntime(opts: {
       // Linking reads both systems whole; it runs beside intake, and syncs of its flows wait for it.
       for (const flow of flows.values()) {
         if (await linkingDone(flow, store)) continue
-        void linkExisting(flow, store, logger).catch((err) =>
-          logger.error({ err, flow: flow.name }, 'initial linking failed; it runs again at the next start'),
-        )
+        void linkExisting(flow, store, logger).catch((err) => {
+          // A shutdown closes the store under a linking still reading: that is an interruption, not a fault.
+          if (closing)
+            logger.info({ flow: flow.name }, 'initial linking stopped by the shutdown; it runs again at the next start')
+          else logger.error({ err, flow: flow.name }, 'initial linking failed; it runs again at the next start')
+        })
       }
       const pollers = startPollers(flows.values(), { store, ingest, logger })
       const sweeper = startInboxSweeper(
