@@ -189,11 +189,14 @@ function fill(
   return undefined
 }
 
+/** Rows whose field names are kept; a longer list's further names are made per row, not held forever. */
+const namedRows = 1_000
+
 function lineFieldName(slot: LineSlot, line: string, row: number): string {
   let name = slot.names[row]
   if (name === undefined) {
     name = `${line}[${row}].${slot.target}`
-    slot.names[row] = name
+    if (row < namedRows) slot.names[row] = name
   }
   return name
 }

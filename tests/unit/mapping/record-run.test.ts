@@ -116,5 +116,7 @@ describe('mapping one record', () => {
       field: 'item[2].q',
     })
     await expect(m.map('1', { Lines: [{ Q: 'x' }] }, env)).rejects.toMatchObject({ field: 'item[0].q' })
+    const long = Array.from({ length: 1_002 }, (_, i) => ({ Q: i === 1_001 ? 'x' : i }))
+    await expect(m.map('1', { Lines: long }, env)).rejects.toMatchObject({ field: 'item[1001].q' })
   })
 })
