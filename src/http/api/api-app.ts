@@ -29,7 +29,9 @@ export function createAdminApi(rt: Runtime, logger: Logger): OpenAPIHono<AuthEnv
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
-    description: 'A token from `tandem tokens create --role viewer|operator|admin`',
+    description:
+      'A token from `tandem tokens create --role viewer|operator|admin`. Each operation lists the role it needs ' +
+      '(viewer < operator < admin; a higher role may do what a lower one may).',
   })
   flowsRoutes(api, rt)
   linkReviewRoutes(api, rt)
