@@ -36,14 +36,15 @@ export function createSyncRunRepo(db: Db) {
 
     /** Records written per flow per time bucket since an instant: the dashboard's throughput sparklines. */
     async throughput(since: number, bucketMs: number): Promise<{ flow: string; bucket: number; n: number }[]> {
-      // Integer division in both dialects (SQLite integer / integer, PostgreSQL bigint / bigint).
-      const bucket = sql<number>`(started_at - ${since}) / ${bucketMs}`
+      // Cast: node:sqlite binds JS numbers as REAL, so SQLite would divide in floating point.
+      const bucket = sql<number>`cast((started_at - ${since}) / ${bucketMs} as integer)`
       const rows = await db
         .selectFrom('sync_runs')
         .select(['flow', bucket.as('bucket'), (eb) => eb.fn.countAll<number>().as('n')])
         .where('status', '=', 'written')
         .where('started_at', '>=', since)
-        .groupBy(['flow', bucket])
+        // By the output column: PostgreSQL does not see two bindings of the same parameters as one expression.
+        .groupBy(['flow', sql`bucket`])
         .execute()
       return rows.map((r) => ({ flow: r.flow, bucket: Number(r.bucket), n: Number(r.n) }))
     },

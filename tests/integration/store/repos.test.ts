@@ -98,6 +98,25 @@ describe.each(backends)('store on $name', (backend) => {
     expect((await store.runs.forRecord('customers', 'r1')).map((r) => r.status)).toEqual(['written', 'failed'])
   })
 
+  it('counts written records per flow and time bucket, for the sparklines', async () => {
+    const run = { target_id: null, attempt: 1, duration_ms: 3, error_kind: null, error_code: null, error_message: null }
+    for (const [flow, at] of [
+      ['spark', 10_000],
+      ['spark', 10_500],
+      ['spark', 12_100],
+      ['spark-b', 10_100],
+    ] as const) {
+      await store.runs.insert({ ...run, flow, source_id: `s${at}`, status: 'written', started_at: at })
+    }
+    await store.runs.insert({ ...run, flow: 'spark', source_id: 'f', status: 'failed', started_at: 10_000 })
+    const rows = (await store.runs.throughput(10_000, 1_000)).filter((r) => r.flow.startsWith('spark'))
+    expect(rows.sort((a, b) => a.flow.localeCompare(b.flow) || a.bucket - b.bucket)).toEqual([
+      { flow: 'spark', bucket: 0, n: 2 },
+      { flow: 'spark', bucket: 2, n: 1 },
+      { flow: 'spark-b', bucket: 0, n: 1 },
+    ])
+  })
+
   it('keeps poll cursors', async () => {
     expect(await store.cursors.get('customers')).toBeNull()
     await store.cursors.set('customers', '2024-01-01T00:00:00Z')
