@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import type { ChangeEvent } from '../connectors/types.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { JobQueue } from '../queue/job-queue.ts'
-import { type NewInboxEvent, type RecordRef, uniqueRefs } from '../store/repos/inbox-repo.ts'
+import { type InsertedInboxRow, type NewInboxEvent, type RecordRef, uniqueRefs } from '../store/repos/inbox-repo.ts'
 import type { Store } from '../store/store.ts'
 import { type Flow, jobKey, type SyncJobData } from './flows.ts'
 
@@ -46,8 +46,9 @@ interface Submission {
  *
  * Concurrent accepts are group-committed: the rows of every caller waiting at that moment go to the store
  * as one atomic insert, their records to the queue as one bulk add, and only then is each caller answered
- * with its own counts (the rows' "enqueued" marks follow in the background). A caller is never answered before its rows are stored; if a batch fails, every caller
- * in it gets the error and none of its rows is stored, so a sender's retry is safe.
+ * with its own counts (the rows' "enqueued" marks follow in the background). A caller is never answered
+ * before its rows are stored. A caller whose rows the store refuses gets the error and has nothing stored,
+ * so its sender's retry is safe; the other callers of its batch are not failed with it.
  */
 export function createIngest(
   deps: {
@@ -113,17 +114,33 @@ export function createIngest(
     // once; the first caller in the batch is told it was accepted, the other that it was a duplicate.
     const unique = new Map<string, NewInboxEvent>()
     for (const s of batch) for (const row of s.rows) if (!unique.has(row.dedupe_key)) unique.set(row.dedupe_key, row)
-    let inserted: Set<string>
+    let rows: InsertedInboxRow[]
     try {
-      const rows = await store.inbox.insertNew([...unique.values()])
-      const refs = uniqueRefs(rows)
-      await addJobs(refs)
-      markEnqueuedSoon(refs)
-      inserted = new Set(rows.map((r) => r.dedupe_key))
+      rows = await store.inbox.insertNew([...unique.values()])
     } catch (err) {
+      if (batch.length === 1) {
+        batch[0]!.reject(err)
+        return
+      }
+      // Nothing of the batch was stored. The store may be refusing one caller's rows (a value the database
+      // cannot hold), and that caller's sender will retry: were the others to share its fate, they would
+      // fail with it on every retry. So the batch is halved until the refused rows fail on their own; when
+      // the store itself is failing, every part fails and every caller gets the error.
+      const half = Math.ceil(batch.length / 2)
+      await Promise.all([commit(batch.slice(0, half)), commit(batch.slice(half))])
+      return
+    }
+    const refs = uniqueRefs(rows)
+    try {
+      await addJobs(refs)
+    } catch (err) {
+      // Stored but not enqueued: the sweeper enqueues them after its grace period. The callers still hear
+      // of the failure, so their senders retry; the retries are duplicates, and harmless.
       for (const s of batch) s.reject(err)
       return
     }
+    markEnqueuedSoon(refs)
+    const inserted = new Set(rows.map((r) => r.dedupe_key))
     for (const s of batch) {
       let accepted = 0
       for (const row of s.rows) {

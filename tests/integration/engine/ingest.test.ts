@@ -16,7 +16,7 @@ import { type RuntimeFixture, startRuntimeFixture } from '../../helpers/runtime-
 interface Mode {
   name: string
   setup(): Promise<{ env: Record<string, string>; cleanup(): Promise<void> }>
-  /** Makes the store refuse any inbox row for record `poison`, as a failing database would. */
+  /** Makes the store refuse any inbox row whose record id starts with `poison`, as a failing database would. */
   poison(fx: RuntimeFixture, env: Record<string, string>): Promise<void>
 }
 
@@ -29,7 +29,7 @@ const modes: Mode[] = [
     async poison(fx) {
       const db = new DatabaseSync(join(fx.home.env.TANDEM_HOME!, 'tandem.db'))
       db.exec('PRAGMA busy_timeout = 5000')
-      db.exec(`CREATE TRIGGER inbox_poison BEFORE INSERT ON inbox_events WHEN NEW.record_id = 'poison'
+      db.exec(`CREATE TRIGGER inbox_poison BEFORE INSERT ON inbox_events WHEN NEW.record_id LIKE 'poison%'
                BEGIN SELECT RAISE(ABORT, 'poisoned record'); END`)
       db.close()
     },
@@ -53,7 +53,7 @@ const modes: Mode[] = [
     async poison(_fx, env) {
       const client = new pg.Client({ connectionString: env.DATABASE_URL })
       await client.connect()
-      await client.query(`alter table inbox_events add constraint inbox_poison check (record_id <> 'poison')`)
+      await client.query(`alter table inbox_events add constraint inbox_poison check (record_id not like 'poison%')`)
       await client.end()
     },
   },
@@ -151,27 +151,38 @@ describe.each(modes)('ingest group commit, $name', (mode) => {
     expect(await isStored('001IGN')).toBe(false)
   })
 
-  // Last: it leaves the store refusing one record id.
-  it('fails every caller of a batch the store refuses, stores none of their rows, and takes them on a retry', async () => {
+  // Last two: they leave the store refusing some record ids.
+  it('fails only the caller whose rows the store refuses; the others of its batch are stored', async () => {
     await mode.poison(fx, env)
     const ingest = ingestWith()
     const outcomes = await Promise.allSettled([
       ingest.accept('crm', [event('001INNOCENT1')], { via: 'webhook' }),
-      ingest.accept('crm', [event('poison')], { via: 'webhook' }),
-      ingest.accept('crm', [event('001INNOCENT2')], { via: 'webhook' }),
+      ingest.accept('crm', [event('001INNOCENT2'), event('poison-1')], { via: 'webhook' }),
+      ingest.accept('crm', [event('001INNOCENT3')], { via: 'webhook' }),
+      ingest.accept('crm', [event('001INNOCENT4')], { via: 'webhook' }),
+      ingest.accept('crm', [event('001INNOCENT5')], { via: 'webhook' }),
     ])
-    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected'])
-    expect(await isStored('001INNOCENT1')).toBe(false)
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled'])
+    for (const id of ['001INNOCENT1', '001INNOCENT3', '001INNOCENT4', '001INNOCENT5']) {
+      expect(await isStored(id)).toBe(true)
+    }
+    // The refused caller's request is stored not even in part, so its sender's retry is clean.
     expect(await isStored('001INNOCENT2')).toBe(false)
-    // The senders retry (a failed webhook is redelivered): without the bad row beside them, they go in.
-    const retried = await Promise.all([
-      ingest.accept('crm', [event('001INNOCENT1')], { via: 'webhook' }),
-      ingest.accept('crm', [event('001INNOCENT2')], { via: 'webhook' }),
-    ])
-    expect(retried).toEqual([
-      { accepted: 1, duplicates: 0, ignored: 0 },
-      { accepted: 1, duplicates: 0, ignored: 0 },
-    ])
-    expect(await isStored('001INNOCENT1')).toBe(true)
+    expect(await isStored('poison-1')).toBe(false)
+  })
+
+  it('fails every caller of a batch when the store refuses all of it, storing nothing', async () => {
+    const ingest = ingestWith()
+    const outcomes = await Promise.allSettled(
+      ['poison-2', 'poison-3', 'poison-4'].map((id) => ingest.accept('crm', [event(id)], { via: 'webhook' })),
+    )
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected'])
+    for (const id of ['poison-2', 'poison-3', 'poison-4']) expect(await isStored(id)).toBe(false)
+    // Senders retry: once what was refused is no longer sent, the store takes the rest.
+    expect(await ingest.accept('crm', [event('001AFTER')], { via: 'webhook' })).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      ignored: 0,
+    })
   })
 })
