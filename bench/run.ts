@@ -2,14 +2,18 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { measureIngest } from './measure-ingest.ts'
 import { measureMapping } from './measure-mapping.ts'
+import { heapFlags, measureReconcile } from './measure-reconcile.ts'
 import { measureSync } from './measure-sync.ts'
 
 /**
- * `npm run bench [-- --quick]`: the performance table, every row measured in this one run so ratios hold
- * on a noisy machine. Prints markdown and writes bench/results.json. `--quick` (under a minute) is the CI
- * smoke run: small sizes, no thresholds, results in reports/bench-results.quick.json.
+ * `npm run bench [-- --quick | --large]`: the performance table, every row measured in this one run so
+ * ratios hold on a noisy machine. Prints markdown and writes bench/results.json. `--quick` (under a minute)
+ * is the CI smoke run: small sizes, no thresholds, results in reports/bench-results.quick.json. `--large`
+ * adds the rows at a million records (reconciliation), which take several minutes more; its results go to
+ * bench/results.large.json.
  */
 const quick = process.argv.includes('--quick')
+const large = process.argv.includes('--large') && !quick
 const n = quick ? 300 : 5_000
 const limited = quick ? 40 : 300
 
@@ -102,17 +106,45 @@ for (const flow of ['customers', 'orders']) {
   })
 }
 
+log('reconciliation')
+for (const records of quick ? [2_000] : large ? [100_000, 1_000_000] : [100_000]) {
+  const run = await measureReconcile(records, { log: (m) => log(`  ${m}`) })
+  const size = fmt(records)
+  const perSecond = fmt(records / run.defaults.seconds)
+  rows.push({
+    workload: `reconcile customers, ${size} records per side (1% each missing, orphaned, mismatched)`,
+    mode: 'CLI process; CRM over HTTP',
+    result: `${fmt(run.defaults.seconds, 1)} s = ${perSecond} records/s per side (reading ${fmt(run.defaults.readSeconds, 1)} s; ${fmt(run.defaults.cpuSeconds, 1)} s CPU)`,
+    target: records === 100_000 ? '≤ 10 s' : '—',
+    value: run.defaults.seconds,
+  })
+  rows.push({
+    workload: `reconciliation peak RSS, ${size} records per side`,
+    mode: `CLI process, ${heapFlags.join(' ')}`,
+    result: `${run.capped.peakRssMb} MB (${run.capped.baseRssMb} MB before the run; ${fmt(run.capped.seconds, 1)} s)`,
+    target: records === 100_000 ? '≤ 300 MB' : '—',
+    value: run.capped.peakRssMb,
+  })
+  rows.push({
+    workload: `reconciliation peak RSS, ${size} records per side`,
+    mode: 'CLI process, V8 heap defaults',
+    result: `${run.defaults.peakRssMb} MB (${run.defaults.baseRssMb} MB before the run)`,
+    target: '—',
+    value: run.defaults.peakRssMb,
+  })
+}
+
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`
 const table = [
   `| workload | mode | result | target |`,
   `| --- | --- | --- | --- |`,
   ...rows.map((r) => `| ${r.workload} | ${r.mode} | ${r.result} | ${r.target} |`),
 ].join('\n')
-process.stdout.write(`\n${table}\n\nMachine: ${machine}${quick ? ' (quick run)' : ''}\n`)
+process.stdout.write(`\n${table}\n\nMachine: ${machine}${quick ? ' (quick run)' : large ? ' (large run)' : ''}\n`)
 // The full run's results are kept with the code (the README's table); a quick run's go to reports/.
 const file = quick
   ? new URL('../reports/bench-results.quick.json', import.meta.url)
-  : new URL('results.json', import.meta.url)
+  : new URL(large ? 'results.large.json' : 'results.json', import.meta.url)
 mkdirSync(new URL('.', file), { recursive: true })
-writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), quick, machine, rows }, null, 2)}\n`)
+writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), quick, large, machine, rows }, null, 2)}\n`)
 process.exit(0)

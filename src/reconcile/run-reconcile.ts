@@ -1,28 +1,27 @@
 import { join } from 'node:path'
-import type { SourceRecord } from '../connectors/types.ts'
+import type { ObjectApi, SourceRecord } from '../connectors/types.ts'
 import { openLetters } from '../engine/dead-letters.ts'
 import type { Flow } from '../engine/flows.ts'
-import { resolveLink } from '../engine/resolve-link.ts'
 import { isTandemError } from '../errors.ts'
 import type { Logger } from '../lib/logger.ts'
-import type { MapEnv } from '../mapping/compile-mapping.ts'
-import type { NewReconFinding } from '../store/repos/recon-repo.ts'
 import type { Store } from '../store/store.ts'
-import { compareRecord } from './compare-record.ts'
 import { completeLists } from './complete-lists.ts'
-import { PartitionSpill } from './spill.ts'
+import { type FindingCounts, joinPartition } from './join-partition.ts'
+import { createEntryBuilders, isUnlinked, type SourceEntry, type TargetEntry } from './record-entries.ts'
+import { PartitionSpill, type Side } from './spill.ts'
 
 export interface ReconcileSummary {
   runId: number
   flow: string
   mode: 'full' | 'incremental'
   since: string | null
-  phase: 'reading source' | 'reading target' | 'comparing' | 'done' | 'failed'
+  /** Both sides are read at once, then the partitions are compared. */
+  phase: 'reading' | 'comparing' | 'done' | 'failed'
   read: { source: number; target: number }
   /** Partitions compared so far, of `partitions`: the progress of the last phase. */
   compared: number
   partitions: number
-  counts: { matched: number; missing: number; orphaned: number; mismatched: number; failed: number }
+  counts: FindingCounts
   /** Syncs asked for by `repair`. */
   repaired: number
 }
@@ -46,29 +45,20 @@ export interface ReconcileOptions {
   onProgress?(summary: ReconcileSummary): void
 }
 
-interface SourceEntry {
-  key: string
-  id: string
-  payload?: Record<string, unknown>
-  error?: string
-}
-interface TargetEntry {
-  key: string
-  id: string
-  data: Record<string, unknown>
-}
-type Entry = ({ side: 'source' } & SourceEntry) | ({ side: 'target' } & TargetEntry)
+type Entry = SourceEntry | TargetEntry
 
-const unlinkedPrefix = '~'
 const progressEvery = 2_000
+/** Partitions of about this many entries per side keep the comparison's memory small. */
+const entriesPerPartition = 2_000
 
 /**
  * Reconciles one flow: streams the source's records through the flow's mapping and the target's records,
- * spills both to disk partitioned by their join key (the source id the target keeps in its external-id
- * field, or the linked target id for update-only flows), then joins each partition and compares the mapped
- * fields with the mapping's normalisation. Findings (missing, orphaned, mismatched field by field, failed)
- * are stored as the run's history; `repair` asks for a sync of every missing and mismatched record, which
- * re-reads the source and writes only what this flow owns. Orphans are only reported.
+ * both at once, and spills them to disk partitioned by their join key (the source id the target keeps in
+ * its external-id field, or the linked target id for update-only flows); then joins each partition and
+ * compares the mapped fields with the mapping's normalisation. Findings (missing, orphaned, mismatched
+ * field by field, failed) are stored as the run's history; `repair` asks for a sync of every missing and
+ * mismatched record, which re-reads the source and writes only what this flow owns. Orphans are only
+ * reported.
  */
 export async function runReconcile(
   deps: ReconcileDeps,
@@ -78,20 +68,22 @@ export async function runReconcile(
   const { store, flows, logger } = deps
   const flow = flows.get(flowName)
   if (!flow) throw new Error(`no flow '${flowName}'`)
-  const since = opts.since === 'last' ? ((await store.recon.lastDone(flow.name))?.started_at ?? undefined) : opts.since
+  const last = await store.recon.lastDone(flow.name)
+  const since = opts.since === 'last' ? (last?.started_at ?? undefined) : opts.since
   const mode = since === undefined ? 'full' : 'incremental'
   const runId = await store.recon.start({ flow: flow.name, mode, since: since ?? null, repair: opts.repair ?? false })
   opts.onStart?.(runId)
-  const spill = new PartitionSpill<Entry>(join(opts.workDir, `reconcile-${runId}`), opts.partitions ?? 64)
+  const partitions = opts.partitions ?? partitionsFor(last ? JSON.parse(last.summary) : undefined)
+  const spill = new PartitionSpill<Entry>(join(opts.workDir, `reconcile-${runId}`), partitions)
   const summary: ReconcileSummary = {
     runId,
     flow: flow.name,
     mode,
     since: since === undefined ? null : new Date(since).toISOString(),
-    phase: 'reading source',
+    phase: 'reading',
     read: { source: 0, target: 0 },
     compared: 0,
-    partitions: spill.count,
+    partitions,
     counts: { matched: 0, missing: 0, orphaned: 0, mismatched: 0, failed: 0 },
     repaired: 0,
   }
@@ -103,170 +95,72 @@ export async function runReconcile(
     opts.onProgress?.(summary)
     await store.recon.progress(runId, summary)
   }
-
-  const extField = flow.target.externalId
-  const through = flow.target.updateThrough
-  const matchKey = new Set(extField ? [extField] : [])
-  const env: MapEnv = {
-    resolveRef: (refFlow, id) => resolveLink(flows, store, flow, refFlow, id),
-    referenceValue: (id) => (flow.target.conn.referenceValue ? flow.target.conn.referenceValue(id) : id),
-    lookup: flow.target.lookup,
-    warn: () => {},
+  const entries = createEntryBuilders(flows, store, flow)
+  const sinceIso = since === undefined ? undefined : new Date(since).toISOString()
+  const sourceOpts = {
+    fields: flow.mapping.sourceFields,
+    lists: flow.mapping.sourceLists,
+    ...(sinceIso ? { since: sinceIso } : {}),
   }
+  const targetOpts = { fields: entries.targetFields, ...(sinceIso ? { since: sinceIso } : {}) }
 
-  async function mapSource(rec: SourceRecord): Promise<SourceEntry | undefined> {
-    if (!(await flow!.mapping.accepts(rec.data))) return undefined
-    const key = through ? await resolveLink(flows, store, flow!, through, rec.id) : rec.id
-    // An update-only flow never creates: a source record it has no link for is not expected in the target.
-    if (key === undefined) return undefined
+  /** One side's records into the spill, page by page; stops early once the other side has failed. */
+  let stopped = false
+  async function readSide(
+    side: Side,
+    pages: AsyncIterable<SourceRecord[]>,
+    toEntries: (page: SourceRecord[]) => Promise<(Entry | undefined)[]> | (Entry | undefined)[],
+  ): Promise<void> {
     try {
-      const { payload } = await flow!.mapping.map(rec.id, rec.data, env)
-      return { key, id: rec.id, payload }
+      for await (const page of pages) {
+        if (stopped) return
+        summary.read[side] += page.length
+        for (const entry of await toEntries(page)) if (entry) spill.write(side, entry)
+        await report()
+      }
     } catch (err) {
-      return { key, id: rec.id, error: isTandemError(err) ? `${err.code}: ${err.message}` : String(err) }
+      stopped = true
+      throw err
     }
   }
-
-  const targetFields = () => [
-    ...new Set([
-      ...(extField ? [extField] : []),
-      ...Object.keys(flow.config.fields),
-      ...Object.keys(flow.config.lines ?? {}),
-    ]),
-  ]
-  const toTargetEntry = (rec: SourceRecord): TargetEntry => {
-    const ext = extField ? rec.data[extField] : undefined
-    const key = through
-      ? rec.id
-      : ext === null || ext === undefined || ext === ''
-        ? `${unlinkedPrefix}${rec.id}`
-        : String(ext)
-    const data: Record<string, unknown> = {}
-    for (const f of targetFields()) data[f] = rec.data[f]
-    return { key, id: rec.id, data }
+  const sourceEntries = async (listed: SourceRecord[]) => {
+    const page = await completeLists(flow.source.object, listed, sourceOpts.fields, sourceOpts.lists)
+    const out: (SourceEntry | undefined)[] = []
+    for (const rec of page) out.push(await entries.fromSource(rec))
+    return out
   }
 
   try {
-    const sinceIso = since === undefined ? undefined : new Date(since).toISOString()
-    const sourceOpts = {
-      fields: flow.mapping.sourceFields,
-      lists: flow.mapping.sourceLists,
-      ...(sinceIso ? { since: sinceIso } : {}),
-    }
-    for await (const listed of flow.source.object.listAll(sourceOpts)) {
-      const page = await completeLists(flow.source.object, listed, sourceOpts.fields, sourceOpts.lists)
-      for (const rec of page) {
-        summary.read.source++
-        const entry = await mapSource(rec)
-        if (entry) await spill.write('source', { side: 'source', ...entry })
-      }
-      await report()
-    }
-    summary.phase = 'reading target'
-    for await (const page of flow.target.object.listAll({
-      fields: targetFields(),
-      ...(sinceIso ? { since: sinceIso } : {}),
-    })) {
-      for (const rec of page) {
-        summary.read.target++
-        await spill.write('target', { side: 'target', ...toTargetEntry(rec) })
-      }
-      await report()
-    }
+    // Both systems are remote: reading them at once overlaps their latencies.
+    const reads = await Promise.allSettled([
+      readSide('source', flow.source.object.listAll(sourceOpts), sourceEntries),
+      readSide('target', flow.target.object.listAll(targetOpts), (page) => page.map(entries.fromTarget)),
+    ])
+    for (const r of reads) if (r.status === 'rejected') throw r.reason
 
     summary.phase = 'comparing'
-    for await (const part of spill.partitions()) {
-      const findings: NewReconFinding[] = []
-      const repairs = new Set<string>()
-      const targets = new Map<string, TargetEntry>()
-      for (const t of part.target) targets.set(t.key, t as TargetEntry)
+    await report(true)
+    const failedIds = new Set<string>()
+    for (const part of spill.partitions()) {
       const sources = part.source as SourceEntry[]
-
+      const targets = part.target as TargetEntry[]
       // Incremental: a changed record's counterpart did not change, so it was not read; fetch it.
       if (mode === 'incremental') {
-        await fetchTargetsFor(
-          sources.filter((s) => !targets.has(s.key)),
-          targets,
-        )
-        await fetchSourcesFor(
-          [...targets.values()].filter(
-            (t) => !t.key.startsWith(unlinkedPrefix) && !sources.some((s) => s.key === t.key),
-          ),
-          sources,
-        )
+        const targetKeys = new Set(targets.map((t) => t.key))
+        const sourceKeys = new Set(sources.map((s) => s.key))
+        targets.push(...(await fetchTargetsFor(sources.filter((s) => !targetKeys.has(s.key)))))
+        sources.push(...(await fetchSourcesFor(targets.filter((t) => !isUnlinked(t.key) && !sourceKeys.has(t.key)))))
       }
-
-      for (const s of sources) {
-        const t = targets.get(s.key)
-        targets.delete(s.key)
-        if (s.error) {
-          findings.push({
-            kind: 'failed',
-            source_id: s.id,
-            target_id: t?.id ?? null,
-            field: null,
-            expected: null,
-            actual: null,
-            detail: s.error,
-          })
-          summary.counts.failed++
-          continue
-        }
-        if (!t) {
-          findings.push({
-            kind: 'missing',
-            source_id: s.id,
-            target_id: null,
-            field: null,
-            expected: JSON.stringify(s.payload),
-            actual: null,
-            detail: null,
-          })
-          summary.counts.missing++
-          repairs.add(s.id)
-          continue
-        }
-        const mismatches = compareRecord(s.payload ?? {}, t.data, matchKey)
-        if (mismatches.length === 0) {
-          summary.counts.matched++
-          continue
-        }
-        summary.counts.mismatched++
-        repairs.add(s.id)
-        for (const m of mismatches) {
-          findings.push({
-            kind: 'mismatched',
-            source_id: s.id,
-            target_id: t.id,
-            field: m.field,
-            expected: JSON.stringify(m.expected ?? null),
-            actual: JSON.stringify(m.actual ?? null),
-            detail: null,
-          })
-        }
-      }
-      // Update-only flows own some fields of records that exist for other reasons: what they do not link is not orphaned.
-      if (!through) {
-        for (const t of targets.values()) {
-          const detail = t.key.startsWith(unlinkedPrefix)
-            ? 'no external id: not created by this flow'
-            : `source record ${t.key} not found`
-          findings.push({
-            kind: 'orphaned',
-            source_id: null,
-            target_id: t.id,
-            field: null,
-            expected: null,
-            actual: null,
-            detail,
-          })
-          summary.counts.orphaned++
-        }
-      }
-      await store.recon.addFindings(runId, findings)
+      const result = joinPartition(sources, targets, {
+        orphans: !flow.target.updateThrough,
+        skipFields: new Set(flow.target.externalId ? [flow.target.externalId] : []),
+      })
+      await store.recon.addFindings(runId, result.findings)
+      for (const f of result.findings) if (f.kind === 'failed' && f.source_id) failedIds.add(f.source_id)
+      for (const [k, n] of Object.entries(result.counts)) summary.counts[k as keyof FindingCounts] += n
       if (opts.repair) {
-        for (const id of repairs) await repair(id)
-        summary.repaired += repairs.size
+        for (const id of result.repairs) await repair(id)
+        summary.repaired += result.repairs.length
       }
       summary.compared++
       await report(true)
@@ -274,9 +168,10 @@ export async function runReconcile(
 
     // Records whose last sync failed for good: the reason is in the dead-letter list; show them here too.
     for await (const letters of openLetters(store, { flow: flow.name })) {
+      const fresh = letters.filter((d) => !failedIds.has(d.source_id))
       await store.recon.addFindings(
         runId,
-        letters.map((d) => ({
+        fresh.map((d) => ({
           kind: 'failed' as const,
           source_id: d.source_id,
           target_id: null,
@@ -286,7 +181,7 @@ export async function runReconcile(
           detail: `last sync failed: ${d.error_code}: ${d.error_message}`,
         })),
       )
-      summary.counts.failed += letters.length
+      summary.counts.failed += fresh.length
     }
     summary.phase = 'done'
     await store.recon.finish(runId, summary)
@@ -298,7 +193,7 @@ export async function runReconcile(
     await store.recon.finish(runId, summary, isTandemError(err) ? `${err.code}: ${err.message}` : String(err))
     throw err
   } finally {
-    await spill.remove()
+    spill.remove()
   }
 
   /**
@@ -312,39 +207,56 @@ export async function runReconcile(
     await deps.requestSync(flow!.name, sourceId, `reconcile:${runId}`)
   }
 
-  async function fetchTargetsFor(unmatched: SourceEntry[], into: Map<string, TargetEntry>): Promise<void> {
+  async function fetchTargetsFor(unmatched: SourceEntry[]): Promise<TargetEntry[]> {
+    // Target id → the key its source entry has: an update-only flow's target may carry no external id.
     const ids = new Map<string, string>()
     for (const s of unmatched) {
-      const id = through ? s.key : (await store.xrefs.get(flow!.name, s.id))?.target_id
+      const id = flow!.target.updateThrough ? s.key : (await store.xrefs.get(flow!.name, s.id))?.target_id
       if (id) ids.set(id, s.key)
     }
-    for (const chunk of chunks([...ids.keys()], 200)) {
-      for (const rec of (await flow!.target.object.getMany(chunk, targetFields())).values()) {
-        const entry = toTargetEntry(rec)
-        into.set(ids.get(rec.id) ?? entry.key, { ...entry, key: ids.get(rec.id) ?? entry.key })
-      }
-    }
+    return (await readByIds(flow!.target.object, [...ids.keys()], entries.targetFields)).map((rec) => {
+      const entry = entries.fromTarget(rec)
+      return { ...entry, key: ids.get(rec.id) ?? entry.key }
+    })
   }
 
-  async function fetchSourcesFor(unmatched: TargetEntry[], into: SourceEntry[]): Promise<void> {
-    if (through) return
-    for (const chunk of chunks(
+  async function fetchSourcesFor(unmatched: TargetEntry[]): Promise<SourceEntry[]> {
+    if (flow!.target.updateThrough) return []
+    const found = await readByIds(
+      flow!.source.object,
       unmatched.map((t) => t.key),
-      200,
-    )) {
-      const found = await flow!.source.object.getMany(chunk, flow!.mapping.sourceFields, {
-        lists: flow!.mapping.sourceLists,
-      })
-      for (const rec of found.values()) {
-        const entry = await mapSource(rec)
-        if (entry) into.push(entry)
-      }
+      flow!.mapping.sourceFields,
+      flow!.mapping.sourceLists,
+    )
+    const out: SourceEntry[] = []
+    for (const rec of found) {
+      const entry = await entries.fromSource(rec)
+      if (entry) out.push(entry)
     }
+    return out
   }
 }
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+/** Records by id, 200 per call (a SOQL IN list, or as many reads in parallel). */
+async function readByIds(
+  object: ObjectApi,
+  ids: readonly string[],
+  fields: readonly string[],
+  lists?: readonly { path: string; fields: readonly string[] }[],
+): Promise<SourceRecord[]> {
+  const out: SourceRecord[] = []
+  for (let i = 0; i < ids.length; i += 200) {
+    const found = await object.getMany(ids.slice(i, i + 200), fields, lists ? { lists } : {})
+    out.push(...found.values())
+  }
   return out
+}
+
+/**
+ * Enough partitions that one holds about `entriesPerPartition` entries per side, judged by the last run
+ * of the flow (the first run uses 128): memory stays flat from thousands to millions of records.
+ */
+function partitionsFor(lastSummary: Partial<ReconcileSummary> | undefined): number {
+  const read = Math.max(lastSummary?.read?.source ?? 0, lastSummary?.read?.target ?? 0)
+  return Math.min(8_192, Math.max(128, 2 ** Math.ceil(Math.log2(Math.max(1, read / entriesPerPartition)))))
 }

@@ -1,6 +1,5 @@
-import { createReadStream, createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs'
+import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 
 export type Side = 'source' | 'target'
 
@@ -14,19 +13,36 @@ function partitionOf(key: string, partitions: number): number {
   return (h >>> 0) % partitions
 }
 
+/** What all write buffers together may hold, whatever the number of partitions. */
+const bufferBudget = 8 * 1024 * 1024
+const newline = 0x0a
+/** UTF-8 takes at most three bytes per UTF-16 code unit. */
+const maxBytesPerChar = 3
+
 /**
- * Hash-partitioned spill files: both sides of a reconciliation are written to disk as NDJSON, split by
- * the hash of their join key, then joined one partition at a time. Memory holds one partition, whatever
- * the number of records (100,000 per side over 64 partitions: about 1,600 entries each side at a time).
+ * Hash-partitioned spill files: both sides of a reconciliation are written to disk as NDJSON, split by the
+ * hash of their join key, then joined one partition at a time. Memory holds one partition and a fixed
+ * budget of write buffers, whatever the number of records.
+ *
+ * Each partition file has a byte buffer outside the JS heap; a line is encoded straight into it and the
+ * buffer is appended to its file when full. The line strings therefore die young, instead of waiting in
+ * the heap for their partition to fill, and a file is opened only to append a full block, so the number of
+ * partitions is not bounded by open files. Appends are synchronous: a block is a few tens of KB, written in
+ * microseconds, far apart.
  */
 export class PartitionSpill<T extends { key: string }> {
   readonly #dir: string
   readonly #partitions: number
-  readonly #streams = new Map<string, WriteStream>()
+  readonly #size: number
+  readonly #buffers: Record<Side, (Buffer | undefined)[]>
+  readonly #used: Record<Side, number[]>
 
-  constructor(dir: string, partitions = 64) {
+  constructor(dir: string, partitions = 128) {
     this.#dir = dir
     this.#partitions = partitions
+    this.#size = Math.min(64 * 1024, Math.max(4 * 1024, Math.floor(bufferBudget / (2 * partitions))))
+    this.#buffers = { source: new Array(partitions), target: new Array(partitions) }
+    this.#used = { source: new Array(partitions).fill(0), target: new Array(partitions).fill(0) }
     mkdirSync(dir, { recursive: true })
   }
 
@@ -34,41 +50,60 @@ export class PartitionSpill<T extends { key: string }> {
     return join(this.#dir, `${side}-${p}.ndjson`)
   }
 
-  async write(side: Side, entry: T): Promise<void> {
+  /** Adds one entry to its partition's file. */
+  write(side: Side, entry: T): void {
     const p = partitionOf(entry.key, this.#partitions)
-    const name = `${side}-${p}`
-    let stream = this.#streams.get(name)
-    if (!stream) {
-      stream = createWriteStream(this.#file(side, p), { flags: 'a' })
-      this.#streams.set(name, stream)
+    const line = `${JSON.stringify(entry)}\n`
+    const worst = line.length * maxBytesPerChar
+    if (this.#used[side][p]! + worst > this.#size) this.#flush(side, p)
+    if (worst > this.#size) {
+      // Longer than a block (an order with many lines): straight to the file, after what was buffered.
+      appendFileSync(this.#file(side, p), line)
+      return
     }
-    if (!stream.write(`${JSON.stringify(entry)}\n`)) await new Promise<void>((r) => stream.once('drain', r))
+    let buffer = this.#buffers[side][p]
+    if (!buffer) {
+      buffer = Buffer.allocUnsafe(this.#size)
+      this.#buffers[side][p] = buffer
+    }
+    this.#used[side][p]! += buffer.write(line, this.#used[side][p]!)
   }
 
-  async #closeAll(): Promise<void> {
-    await Promise.all([...this.#streams.values()].map((s) => new Promise<void>((r) => s.end(r))))
-    this.#streams.clear()
+  #flush(side: Side, p: number): void {
+    const used = this.#used[side][p]!
+    if (used === 0) return
+    appendFileSync(this.#file(side, p), this.#buffers[side][p]!.subarray(0, used))
+    this.#used[side][p] = 0
   }
 
-  async #read(side: Side, p: number): Promise<T[]> {
-    const out: T[] = []
-    const stream = createReadStream(this.#file(side, p), { encoding: 'utf8' })
+  #read(side: Side, p: number): T[] {
+    let bytes: Buffer
     try {
-      for await (const line of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
-        if (line) out.push(JSON.parse(line) as T)
-      }
+      bytes = readFileSync(this.#file(side, p))
     } catch (err) {
       // A side that wrote nothing to this partition has no file.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw err
+    }
+    // Decoded line by line from the bytes: one string of the whole file would be a large object, which V8
+    // puts straight into the old generation, growing the heap with every partition read.
+    const out: T[] = []
+    let start = 0
+    for (let end = bytes.indexOf(newline); end !== -1; end = bytes.indexOf(newline, start)) {
+      if (end > start) out.push(JSON.parse(bytes.toString('utf8', start, end)) as T)
+      start = end + 1
     }
     return out
   }
 
-  /** Closes the files, then yields each partition's entries of both sides. */
-  async *partitions(): AsyncGenerator<{ index: number; source: T[]; target: T[] }> {
-    await this.#closeAll()
+  /** Writes what is buffered and lets the buffers go, then yields each partition's entries of both sides. */
+  *partitions(): Generator<{ index: number; source: T[]; target: T[] }> {
+    for (const side of ['source', 'target'] as const) {
+      for (let p = 0; p < this.#partitions; p++) this.#flush(side, p)
+      this.#buffers[side].fill(undefined)
+    }
     for (let p = 0; p < this.#partitions; p++) {
-      yield { index: p, source: await this.#read('source', p), target: await this.#read('target', p) }
+      yield { index: p, source: this.#read('source', p), target: this.#read('target', p) }
     }
   }
 
@@ -76,8 +111,7 @@ export class PartitionSpill<T extends { key: string }> {
     return this.#partitions
   }
 
-  async remove(): Promise<void> {
-    await this.#closeAll()
+  remove(): void {
     rmSync(this.#dir, { recursive: true, force: true })
   }
 }
