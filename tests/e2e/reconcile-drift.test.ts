@@ -27,6 +27,8 @@ interface Finding {
 }
 interface Summary {
   runId: number
+  mode: 'full' | 'incremental'
+  read: { source: number; target: number }
   counts: { matched: number; missing: number; orphaned: number; mismatched: number; failed: number }
   repaired: number
 }
@@ -346,6 +348,29 @@ describe('reconciliation finds injected drift exactly and repairs it', () => {
     const cleanOrders = await apiRun('orders', {})
     expect(cleanOrders.counts).toEqual({ matched: 1, missing: 0, orphaned: 0, mismatched: 0, failed: 0 })
     expect(await findings(cleanOrders.runId)).toEqual([])
+  })
+
+  it('compares only what changed since the last run when asked, and still finds drift there', async () => {
+    await ns.request({
+      method: 'PATCH',
+      path: `/record/v1/customer/${erpIds.untouched}`,
+      body: { url: 'https://typed-in-the-erp.example.com' },
+    })
+    const since = await cli(['customers', '--since', 'last'])
+    expect(since).toMatchObject({ mode: 'incremental', counts: { missing: 0, orphaned: 0, mismatched: 1, failed: 0 } })
+    // The ERP customer changed and was read; its CRM Account did not, and was fetched by id to compare.
+    expect(since.read.target).toBeLessThan(4)
+    expect(await findings(since.runId)).toEqual([
+      {
+        kind: 'mismatched',
+        sourceId: accounts.untouched,
+        targetId: erpIds.untouched!,
+        field: 'url',
+        expected: 'https://doisoat.vn',
+        actual: 'https://typed-in-the-erp.example.com',
+        detail: null,
+      },
+    ])
   })
 })
 
