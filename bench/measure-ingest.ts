@@ -23,6 +23,19 @@ export interface IngestRun {
   serviceCpuMsPerRequest: number
   /** The same for the load generator (this process: autocannon and the signing of each request). */
   loadCpuMsPerRequest: number
+  /** The service's peak resident memory so far (MB). */
+  servicePeakRssMb: number
+}
+
+/** The highest resident memory a process has reached, from /proc (Linux); 0 where unavailable. */
+function peakRssMb(pid: number | undefined): number {
+  if (!pid) return 0
+  try {
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
+    return hwm ? Math.round(Number(hwm) / 1024) : 0
+  } catch {
+    return 0
+  }
 }
 
 const cpuUsedMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000
@@ -115,6 +128,7 @@ export async function measureIngest(
         errors: result.errors + result.non2xx,
         serviceCpuMsPerRequest: (cpuMs(service.child.pid) - cpuBefore) / Math.max(1, result['2xx']),
         loadCpuMsPerRequest: cpuUsedMs(process.cpuUsage(loadBefore)) / Math.max(1, result['2xx']),
+        servicePeakRssMb: peakRssMb(service.child.pid),
       })
     }
     // The promise behind every 202: each one answered is in the inbox.
@@ -155,7 +169,7 @@ if (import.meta.main) {
   })
   for (const r of runs) {
     process.stdout.write(
-      `offered ${r.offered}/s: ${Math.round(r.requestsPerSecond)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.errors} errors, CPU per request: service ${r.serviceCpuMsPerRequest.toFixed(3)} ms, load generator ${r.loadCpuMsPerRequest.toFixed(3)} ms\n`,
+      `offered ${r.offered}/s: ${Math.round(r.requestsPerSecond)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.errors} errors, CPU per request: service ${r.serviceCpuMsPerRequest.toFixed(3)} ms, load generator ${r.loadCpuMsPerRequest.toFixed(3)} ms; service peak RSS ${r.servicePeakRssMb} MB\n`,
     )
   }
 }
