@@ -50,6 +50,8 @@ type Entry = SourceEntry | TargetEntry
 const progressEvery = 2_000
 /** Partitions of about this many entries per side keep the comparison's memory small. */
 const entriesPerPartition = 2_000
+/** Past this, partitions grow instead: the spill's write buffers (a few KB per partition) stay within budget. */
+const maxPartitions = 1_024
 
 /**
  * Reconciles one flow: streams the source's records through the flow's mapping and the target's records,
@@ -73,7 +75,8 @@ export async function runReconcile(
   const mode = since === undefined ? 'full' : 'incremental'
   const runId = await store.recon.start({ flow: flow.name, mode, since: since ?? null, repair: opts.repair ?? false })
   opts.onStart?.(runId)
-  const partitions = opts.partitions ?? partitionsFor(last ? JSON.parse(last.summary) : undefined)
+  // Sized from the last full run: an incremental one read only what changed.
+  const partitions = opts.partitions ?? partitionsFor(last?.mode === 'full' ? JSON.parse(last.summary) : undefined)
   const spill = new PartitionSpill<Entry>(join(opts.workDir, `reconcile-${runId}`), partitions)
   const summary: ReconcileSummary = {
     runId,
@@ -254,9 +257,10 @@ async function readByIds(
 
 /**
  * Enough partitions that one holds about `entriesPerPartition` entries per side, judged by the last run
- * of the flow (the first run uses 128): memory stays flat from thousands to millions of records.
+ * of the flow (the first run uses 128, at most 1,024): memory stays flat from thousands to millions of
+ * records (at ten million, a partition holds about 10,000 entries per side).
  */
 function partitionsFor(lastSummary: Partial<ReconcileSummary> | undefined): number {
   const read = Math.max(lastSummary?.read?.source ?? 0, lastSummary?.read?.target ?? 0)
-  return Math.min(8_192, Math.max(128, 2 ** Math.ceil(Math.log2(Math.max(1, read / entriesPerPartition)))))
+  return Math.min(maxPartitions, Math.max(128, 2 ** Math.ceil(Math.log2(Math.max(1, read / entriesPerPartition)))))
 }
