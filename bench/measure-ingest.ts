@@ -12,6 +12,7 @@ import { signatureHeader, timestampHeader } from '../src/lib/webhook-signature.t
 import { createPostgresSchema, testRedisUrl, uniqueName } from '../tests/helpers/databases.ts'
 import { startTandem } from '../tests/helpers/service-process.ts'
 import { createTandemHome } from '../tests/helpers/tandem-home.ts'
+import { serviceHeapFlags } from './measure-sync.ts'
 
 export interface IngestRun {
   offered: number
@@ -152,8 +153,9 @@ export async function measureIngest(
 }
 
 /**
- * `node bench/measure-ingest.ts [--rates 1000,3000,5000] [--seconds 10] [--cpu-prof <dir>]`: only the ingest
- * rows, for working on intake without the whole table. `--cpu-prof` writes the service's CPU profile there.
+ * `node bench/measure-ingest.ts [--rates 1000,3000,5000] [--seconds 10] [--cpu-prof <dir>] [--heap-flags]`: only
+ * the ingest rows, for working on intake without the whole table. `--cpu-prof` writes the service's CPU
+ * profile there; `--heap-flags` runs the service with the heap flags the README recommends.
  */
 if (import.meta.main) {
   const { values } = parseArgs({
@@ -161,11 +163,16 @@ if (import.meta.main) {
       rates: { type: 'string', default: '1000,3000,5000' },
       seconds: { type: 'string', default: '10' },
       'cpu-prof': { type: 'string' },
+      'heap-flags': { type: 'boolean', default: false },
     },
   })
   const profDir = values['cpu-prof']
+  const nodeOptions = [
+    ...(values['heap-flags'] ? serviceHeapFlags : []),
+    ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profDir)}`] : []),
+  ]
   const runs = await measureIngest(values.rates.split(',').map(Number), Number(values.seconds), {
-    ...(profDir ? { serviceNodeOptions: `--cpu-prof --cpu-prof-dir=${resolve(profDir)}` } : {}),
+    ...(nodeOptions.length ? { serviceNodeOptions: nodeOptions.join(' ') } : {}),
   })
   for (const r of runs) {
     process.stdout.write(
