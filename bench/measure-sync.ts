@@ -40,6 +40,8 @@ export interface SyncScenario {
    * heap sizing. Peak RSS is then that of the service as launched with them.
    */
   heapFlags?: readonly string[]
+  /** Jobs each worker process runs at once (TANDEM_WORKER_CONCURRENCY); default 64. */
+  workerConcurrency?: number
 }
 
 /**
@@ -91,7 +93,7 @@ export async function measureSync(s: SyncScenario): Promise<SyncRun> {
     PORT: '0',
     LOG_LEVEL: 'warn',
     TANDEM_ADMIN_TOKEN: token,
-    TANDEM_WORKER_CONCURRENCY: '64',
+    TANDEM_WORKER_CONCURRENCY: String(s.workerConcurrency ?? 64),
     TANDEM_METRICS_PORT: '0',
     ...(s.heapFlags?.length ? { NODE_OPTIONS: s.heapFlags.join(' ') } : {}),
   }

@@ -34,6 +34,8 @@ describe('benchmark, quick mode', () => {
       'peak RSS',
       'webhook ingest',
       'mapping: orders',
+      'Salesforce calls per synced record, backfill',
+      'reconcile customers',
     ]) {
       expect(workloads).toContain(w)
     }
