@@ -29,6 +29,8 @@ export interface RuntimeRoles {
 
 export interface Runtime {
   env: Env
+  /** The configuration the engine was built from (for checking a changed mapping against the rest). */
+  config: TandemConfig
   store: Store
   queue: JobQueue<SyncJobData>
   connections: Map<string, Connection>
@@ -184,7 +186,7 @@ export async function startRuntime(opts: {
       )
     }
 
-    return { env, store, queue, connections, flows, ingest, requestSync, sandboxes, metrics, close }
+    return { env, config, store, queue, connections, flows, ingest, requestSync, sandboxes, metrics, close }
   } catch (err) {
     await close()
     throw err

@@ -7,6 +7,7 @@ import { connectionRoutes } from './connection-routes.ts'
 import { deadLetterRoutes } from './dead-letter-routes.ts'
 import { flowsRoutes } from './flows-routes.ts'
 import { linkReviewRoutes } from './link-review-routes.ts'
+import { mappingRoutes } from './mapping-routes.ts'
 import { reconciliationRoutes } from './reconciliation-routes.ts'
 import { recordRoutes } from './record-routes.ts'
 import { tokenRoutes } from './token-routes.ts'
@@ -40,5 +41,6 @@ export function createAdminApi(rt: Runtime, logger: Logger): OpenAPIHono<AuthEnv
   tokenRoutes(api, rt)
   recordRoutes(api, rt)
   connectionRoutes(api, rt)
+  mappingRoutes(api, rt, logger)
   return api
 }
