@@ -31,7 +31,8 @@ export const envSchema = z
     TANDEM_CONFIG_DIR: z.string().min(1).default('.'),
     /** Redis key prefix: deployments (and test runs) sharing one Redis keep apart. */
     TANDEM_QUEUE_PREFIX: z.string().min(1).default('tandem'),
-    TANDEM_WORKER_CONCURRENCY: intSchema(1, 1_000).default(8),
+    /** Jobs a worker process runs at once; a bulk backfill runs thousands (they wait on the connections' throttles). */
+    TANDEM_WORKER_CONCURRENCY: intSchema(1, 10_000).default(8),
     /** How long a running job's claim lasts without renewal before another worker takes it over. */
     TANDEM_JOB_LEASE_MS: intSchema(200, 3_600_000).default(30_000),
     TANDEM_JOB_ATTEMPTS: intSchema(1, 100).default(8),

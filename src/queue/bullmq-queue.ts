@@ -37,6 +37,9 @@ class JobAttemptError extends Error {
  * The scale-mode driver. BullMQ's deduplication with `keepLastIfActive` gives exactly the keyed semantics
  * of JobQueue: one unfinished job per key, one follow-up run when added while active.
  */
+/** Failed jobs BullMQ keeps in Redis (newest first); older ones are dropped as new ones fail. */
+const failedJobsKept = 10_000
+
 export function createBullmqQueue<T>(opts: BullmqQueueOptions<T>): JobQueue<T> {
   const leaseMs = opts.leaseMs ?? 30_000
   const onError = opts.onError ?? (() => {})
@@ -52,7 +55,9 @@ export function createBullmqQueue<T>(opts: BullmqQueueOptions<T>): JobQueue<T> {
     attempts: retryPolicyOf(opts, data).attempts,
     backoff: { type: 'tandem' },
     removeOnComplete: true,
-    removeOnFail: false,
+    // A parked record lives on as a dead letter in the store; Redis keeps only the newest failed jobs, for
+    // inspection, so a long outage cannot fill it.
+    removeOnFail: { count: failedJobsKept },
   })
 
   return {
