@@ -197,9 +197,9 @@ describe.each(modes)('graceful shutdown under load, $name mode', (mode) => {
     )
   })
 
-  it.runIf(mode.name === 'scale')(
-    'exits with a warning once the grace period is over, and the job it left runs again after a restart',
-    async () => {
+  // Scale mode only: there a worker process can be held mid-job while the service keeps running.
+  if (mode.name === 'scale')
+    it('exits with a warning once the grace period is over, and the job it left runs again after a restart', async () => {
       const stuck = ids[0]!
       const runsOf = async () => {
         const res = await fetch(`${service!.url}/api/v1/records/${stuck}`, {
@@ -238,6 +238,5 @@ describe.each(modes)('graceful shutdown under load, $name mode', (mode) => {
       await waitFor(() => customersWith(stuck)[0]?.companyName === 'Outlived The Grace Period', {
         what: 'the rename in the ERP',
       })
-    },
-  )
+    })
 })
