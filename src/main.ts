@@ -130,10 +130,15 @@ program
   .argument('<flow>', 'the flow, e.g. customers')
   .option('--since <time>', 'only records modified at or after this ISO time')
   .option('--until <time>', 'only records modified before this ISO time')
-  .action(async (flowName: string, opts: { since?: string; until?: string }) => {
+  .option(
+    '--window <records>',
+    'records handed over at a time (default 500); a bulk run into Salesforce needs at least its bulk threshold',
+    parseWindow,
+  )
+  .action(async (flowName: string, opts: { since?: string; until?: string; window?: number }) => {
     const env = parseEnv()
     const config = loadConfig({ dir: resolve(env.TANDEM_CONFIG_DIR), env: process.env, connectorTypes })
-    for (const [name, value] of Object.entries(opts)) {
+    for (const [name, value] of Object.entries({ since: opts.since, until: opts.until })) {
       if (value !== undefined && Number.isNaN(Date.parse(value)))
         throw new ConfigError(`--${name}: '${value}' is not an ISO time`)
     }
@@ -245,6 +250,12 @@ program
     process.once('SIGTERM', stop)
     process.once('SIGINT', stop)
   })
+
+function parseWindow(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new InvalidArgumentError('a window is 1–100000 records')
+  return n
+}
 
 function parsePort(value: string): number {
   const n = Number(value)
