@@ -5,7 +5,7 @@ import { createAdminApi } from './api/api-app.ts'
 import { apiDocs } from './api/api-docs.ts'
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts'
 import { errorResponse } from './error-envelope.ts'
-import { requestContext, requestLog } from './request-context.ts'
+import { requestContext } from './request-context.ts'
 import { getHealth } from './routes/get-health.ts'
 import { getMetrics } from './routes/get-metrics.ts'
 import { postIngestBatch } from './routes/post-ingest-batch.ts'
@@ -34,7 +34,7 @@ export function createApp(rt: Runtime, logger: Logger): Hono {
   dashboardRoutes(app, rt, logger)
   app.notFound((c) => errorResponse(c, 404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`))
   app.onError((err, c) => {
-    requestLog(c, logger).error({ err, path: c.req.path }, 'unhandled error')
+    logger.error({ err, path: c.req.path }, 'unhandled error')
     return errorResponse(c, 500, 'INTERNAL', 'internal error')
   })
   return app

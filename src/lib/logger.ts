@@ -31,12 +31,10 @@ export function createLogger(
   const options: pino.LoggerOptions = {
     level,
     base: { pid: process.pid, ...bindings },
-    // The request id of the work in progress, unless the logger is a request's own child that already
-    // carries it (pino would write the key twice). Called only for lines that are actually written.
-    mixin: (_line, _level, instance) => {
+    // The request id of the work in progress. Called only for lines that are actually written.
+    mixin: () => {
       const context = logContext.getStore()
-      if (!context || 'requestId' in instance.bindings()) return {}
-      return { requestId: context.requestId }
+      return context ? { requestId: context.requestId } : {}
     },
     redact: {
       paths: [

@@ -7,7 +7,6 @@ import { runReconcile } from '../../reconcile/run-reconcile.ts'
 import type { ReconFinding, ReconRun } from '../../store/repos/recon-repo.ts'
 import { type AuthEnv, audit, roleGuard } from '../auth.ts'
 import { errorResponse } from '../error-envelope.ts'
-import { requestLog } from '../request-context.ts'
 import { errorResponses, flowParam, idParam, json } from './schemas.ts'
 
 const runSchema = z
@@ -137,16 +136,15 @@ export function reconciliationRoutes(api: OpenAPIHono<AuthEnv>, rt: Runtime, log
     const since =
       body.since === undefined ? undefined : body.since === 'last' ? ('last' as const) : Date.parse(body.since)
     // The run goes on after the answer; its progress is readable at /api/v1/reconciliations/:id. Its log
-    // lines carry the id of the request that started it.
-    const log = requestLog(c, logger)
+    // lines carry the id of the request that started it (the log context follows the work it starts).
     const id = await new Promise<number>((started, failed) => {
-      runReconcile({ flows: rt.flows, store: rt.store, logger: log, requestSync: rt.requestSync }, flow.name, {
+      runReconcile({ flows: rt.flows, store: rt.store, logger, requestSync: rt.requestSync }, flow.name, {
         repair: body.repair,
         workDir: reconcileWorkDir(rt.env),
         ...(since !== undefined ? { since } : {}),
         onStart: started,
       }).catch((err) => {
-        log.error({ err, flow: flow.name }, 'reconciliation failed')
+        logger.error({ err, flow: flow.name }, 'reconciliation failed')
         failed(err)
       })
     })

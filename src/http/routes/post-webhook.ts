@@ -3,7 +3,6 @@ import type { Runtime } from '../../engine/runtime.ts'
 import { isTandemError } from '../../errors.ts'
 import type { Logger } from '../../lib/logger.ts'
 import { errorResponse, statusOf } from '../error-envelope.ts'
-import { requestLog } from '../request-context.ts'
 
 /**
  * `POST /webhooks/:connection`: the connection verifies and parses the request, the events go to the
@@ -12,18 +11,17 @@ import { requestLog } from '../request-context.ts'
 export function postWebhook(app: Hono, rt: Runtime, logger: Logger): void {
   app.post('/webhooks/:connection', async (c) => {
     const name = c.req.param('connection')
-    const log = requestLog(c, logger)
     const connection = rt.connections.get(name)
     if (!connection) return errorResponse(c, 404, 'CONNECTION_UNKNOWN', `no connection named '${name}'`)
     try {
       const inbound = await connection.parseWebhook(c.req.raw)
       const result = await rt.ingest.accept(name, inbound.events, { via: 'webhook' })
-      log.debug({ connection: name, ...result }, 'webhook accepted')
+      logger.debug({ connection: name, ...result }, 'webhook accepted')
       return inbound.respond ? inbound.respond() : c.json(result, 202)
     } catch (err) {
       const status = statusOf(err)
-      if (status >= 500) log.error({ err, connection: name }, 'webhook intake failed')
-      else log.info({ connection: name, code: isTandemError(err) ? err.code : undefined }, 'webhook rejected')
+      if (status >= 500) logger.error({ err, connection: name }, 'webhook intake failed')
+      else logger.info({ connection: name, code: isTandemError(err) ? err.code : undefined }, 'webhook rejected')
       const code = isTandemError(err) ? err.code : 'INTERNAL'
       const message = status >= 500 && !isTandemError(err) ? 'internal error' : (err as Error).message
       return errorResponse(c, status, code, message)
