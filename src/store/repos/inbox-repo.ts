@@ -53,12 +53,6 @@ export function createInboxRepo(db: Db) {
   }
 
   return {
-    /** Stores the events atomically; returns how many were new (by dedupe key) and their records. */
-    async accept(events: readonly NewInboxEvent[], now = Date.now()): Promise<{ stored: number; refs: RecordRef[] }> {
-      const rows = await insertNew(events, now)
-      return { stored: rows.length, refs: uniqueRefs(rows) }
-    },
-
     insertNew,
 
     /** One statement per flow and chunk of records, not one per record: a batch's refs mostly share a flow. */

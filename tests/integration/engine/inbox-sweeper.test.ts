@@ -29,7 +29,7 @@ describe('inbox sweeper', () => {
       pollMs: 20,
     })
     // The state a crash right after the commit leaves: inbox rows, no jobs.
-    await store.inbox.accept(
+    await store.inbox.insertNew(
       ['001A', '001B'].map((id) => ({
         dedupe_key: `crash-${id}`,
         flow: 'customers',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { uniqueRefs } from '../../../src/store/repos/inbox-repo.ts'
 import { createStore, type Store } from '../../../src/store/store.ts'
 import { createPostgresSchema, createTempDir, type TestDatabase, type TestDir } from '../../helpers/databases.ts'
 
@@ -22,7 +23,7 @@ const backends: { name: string; open(): Promise<{ store: Store; cleanup(): Promi
   },
 ]
 
-const event = (over: Partial<Parameters<Store['inbox']['accept']>[0][number]> = {}) => ({
+const event = (over: Partial<Parameters<Store['inbox']['insertNew']>[0][number]> = {}) => ({
   dedupe_key: 'k1',
   flow: 'customers',
   connection: 'crm',
@@ -47,18 +48,20 @@ describe.each(backends)('store on $name', (backend) => {
   })
 
   it('accepts an event once per dedupe key and reports only new records', async () => {
-    const first = await store.inbox.accept([event({ dedupe_key: 'd1' }), event({ dedupe_key: 'd2' })])
-    expect(first).toEqual({ stored: 2, refs: [{ flow: 'customers', recordId: '001A' }] })
-    const again = await store.inbox.accept([event({ dedupe_key: 'd1' })])
-    expect(again).toEqual({ stored: 0, refs: [] })
+    const first = await store.inbox.insertNew([event({ dedupe_key: 'd1' }), event({ dedupe_key: 'd2' })])
+    expect(first).toHaveLength(2)
+    expect(uniqueRefs(first)).toEqual([{ flow: 'customers', recordId: '001A' }])
+    const again = await store.inbox.insertNew([event({ dedupe_key: 'd1' })])
+    expect(again).toHaveLength(0)
+    expect(uniqueRefs(again)).toEqual([])
     expect((await store.inbox.pendingCounts()).get('customers')).toBe(1)
   })
 
   it('marks events done only up to the watermark a sync started from', async () => {
-    await store.inbox.accept([event({ dedupe_key: 'w1', record_id: '001W' })])
+    await store.inbox.insertNew([event({ dedupe_key: 'w1', record_id: '001W' })])
     const mark = await store.inbox.pendingWatermark({ flow: 'customers', recordId: '001W' })
     expect(mark).not.toBeNull()
-    await store.inbox.accept([event({ dedupe_key: 'w2', record_id: '001W' })])
+    await store.inbox.insertNew([event({ dedupe_key: 'w2', record_id: '001W' })])
     await store.inbox.markDone({ flow: 'customers', recordId: '001W' }, mark!)
     const after = await store.inbox.pendingWatermark({ flow: 'customers', recordId: '001W' })
     expect(after).toBeGreaterThan(mark!)
@@ -66,7 +69,7 @@ describe.each(backends)('store on $name', (backend) => {
 
   it('finds events never enqueued once the grace period passes, and enqueued ones gone stale', async () => {
     const t0 = 1_000_000
-    await store.inbox.accept([event({ dedupe_key: 'o1', record_id: '001O' })], t0)
+    await store.inbox.insertNew([event({ dedupe_key: 'o1', record_id: '001O' })], t0)
     expect(await store.inbox.owed({ graceMs: 5_000, staleMs: 60_000, limit: 10 }, t0 + 1_000)).toEqual([])
     expect(await store.inbox.owed({ graceMs: 5_000, staleMs: 60_000, limit: 10 }, t0 + 6_000)).toContainEqual({
       flow: 'customers',
