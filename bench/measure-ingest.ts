@@ -3,13 +3,12 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
-import { Redis } from 'ioredis'
 import pg from 'pg'
 import { startNetSuiteSandbox } from '../src/connectors/netsuite/sandbox/server.ts'
 import { startSalesforceSandbox } from '../src/connectors/salesforce/sandbox/server.ts'
 import { buildChangeEventRequest } from '../src/connectors/salesforce/webhook.ts'
 import { signatureHeader, timestampHeader } from '../src/lib/webhook-signature.ts'
-import { createPostgresSchema, testRedisUrl, uniqueName } from '../tests/helpers/databases.ts'
+import { createPostgresSchema, dropRedisPrefix, testRedisUrl, uniqueName } from '../tests/helpers/databases.ts'
 import { startTandem } from '../tests/helpers/service-process.ts'
 import { createTandemHome } from '../tests/helpers/tandem-home.ts'
 import { serviceHeapFlags } from './measure-sync.ts'
@@ -142,10 +141,7 @@ export async function measureIngest(
   } finally {
     await service.kill()
     await db.drop()
-    const redis = new Redis(testRedisUrl)
-    const keys = await redis.keys(`${prefix}:*`)
-    if (keys.length) await redis.del(...keys)
-    await redis.quit()
+    await dropRedisPrefix(prefix)
     await crm.close()
     await erp.close()
     home.dir.remove()

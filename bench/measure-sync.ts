@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { Redis } from 'ioredis'
 import { Connection as JsforceConnection } from 'jsforce'
 import { startNetSuiteSandbox } from '../src/connectors/netsuite/sandbox/server.ts'
 import { startSalesforceSandbox } from '../src/connectors/salesforce/sandbox/server.ts'
 import { buildChangeEventRequest } from '../src/connectors/salesforce/webhook.ts'
-import { createPostgresSchema, testRedisUrl, uniqueName } from '../tests/helpers/databases.ts'
+import { createScaleDeployment } from '../tests/helpers/databases.ts'
 import { type ServiceProcess, startTandem } from '../tests/helpers/service-process.ts'
 import { createTandemHome } from '../tests/helpers/tandem-home.ts'
 
@@ -98,16 +97,9 @@ export async function measureSync(s: SyncScenario): Promise<SyncRun> {
     ...(s.heapFlags?.length ? { NODE_OPTIONS: s.heapFlags.join(' ') } : {}),
   }
   if (s.mode === 'scale') {
-    const db = await createPostgresSchema()
-    const prefix = uniqueName('tandem-bench')
-    env = { ...env, DATABASE_URL: db.url, REDIS_URL: testRedisUrl, TANDEM_QUEUE_PREFIX: prefix }
-    cleanups.push(async () => {
-      await db.drop()
-      const redis = new Redis(testRedisUrl)
-      const keys = await redis.keys(`${prefix}:*`)
-      if (keys.length) await redis.del(...keys)
-      await redis.quit()
-    })
+    const deployment = await createScaleDeployment('tandem-bench')
+    env = { ...env, ...deployment.env }
+    cleanups.push(deployment.cleanup)
   }
   const processes: ServiceProcess[] = []
   try {

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { Redis } from 'ioredis'
 import { Connection as JsforceConnection } from 'jsforce'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseEnv } from '../../src/config/env.ts'
@@ -10,7 +9,7 @@ import type { SyncJobData } from '../../src/engine/flows.ts'
 import { openStore } from '../../src/engine/runtime.ts'
 import { createQueue } from '../../src/queue/create-queue.ts'
 import { defaultRetryPolicy, type JobCounts } from '../../src/queue/job-queue.ts'
-import { createPostgresSchema, testRedisUrl, uniqueName } from '../helpers/databases.ts'
+import { createScaleDeployment } from '../helpers/databases.ts'
 import { type ServiceProcess, startTandem } from '../helpers/service-process.ts'
 import { createTandemHome, type TandemHome } from '../helpers/tandem-home.ts'
 import { waitFor } from '../helpers/wait-for.ts'
@@ -36,18 +35,7 @@ const modes: Mode[] = [
   {
     name: 'scale',
     async setup() {
-      const db = await createPostgresSchema()
-      const prefix = uniqueName('tandem-shutdown')
-      return {
-        env: { DATABASE_URL: db.url, REDIS_URL: testRedisUrl, TANDEM_QUEUE_PREFIX: prefix },
-        async cleanup() {
-          await db.drop()
-          const redis = new Redis(testRedisUrl)
-          const keys = await redis.keys(`${prefix}:*`)
-          if (keys.length) await redis.del(...keys)
-          await redis.quit()
-        },
-      }
+      return createScaleDeployment('tandem-shutdown')
     },
   },
 ]

@@ -1,12 +1,17 @@
 import { randomBytes } from 'node:crypto'
-import { Redis } from 'ioredis'
 import { Connection as JsforceConnection } from 'jsforce'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type NetSuiteSandbox, startNetSuiteSandbox } from '../../src/connectors/netsuite/sandbox/server.ts'
 import { buildNetSuiteWebhook } from '../../src/connectors/netsuite/webhook.ts'
 import { type SalesforceSandbox, startSalesforceSandbox } from '../../src/connectors/salesforce/sandbox/server.ts'
 import { buildChangeEventRequest } from '../../src/connectors/salesforce/webhook.ts'
-import { createPostgresSchema, type TestDatabase, testRedisUrl, uniqueName } from '../helpers/databases.ts'
+import {
+  createPostgresSchema,
+  dropRedisPrefix,
+  type TestDatabase,
+  testRedisUrl,
+  uniqueName,
+} from '../helpers/databases.ts'
 import { findLeaks } from '../helpers/secret-leaks.ts'
 import { type ServiceProcess, startTandem } from '../helpers/service-process.ts'
 import { createTandemHome, type TandemHome } from '../helpers/tandem-home.ts'
@@ -160,10 +165,7 @@ describe('secrets stay out of logs and API answers', () => {
     await crm?.close()
     await erp?.close()
     await db?.drop()
-    const redis = new Redis(testRedisUrl)
-    const keys = await redis.keys(`${prefix}:*`)
-    if (keys.length) await redis.del(...keys)
-    await redis.quit()
+    await dropRedisPrefix(prefix)
     home?.dir.remove()
   })
 

@@ -1,17 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { Redis } from 'ioredis'
 import { Connection as JsforceConnection } from 'jsforce'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type NetSuiteSandbox, startNetSuiteSandbox } from '../../src/connectors/netsuite/sandbox/server.ts'
 import { type SalesforceSandbox, startSalesforceSandbox } from '../../src/connectors/salesforce/sandbox/server.ts'
 import { buildChangeEventRequest } from '../../src/connectors/salesforce/webhook.ts'
-import {
-  createPostgresSchema,
-  type TestDatabase,
-  type TestDir,
-  testRedisUrl,
-  uniqueName,
-} from '../helpers/databases.ts'
+import { createScaleDeployment, type TestDir } from '../helpers/databases.ts'
 import { type ServiceProcess, startTandem } from '../helpers/service-process.ts'
 import { createTandemHome, type TandemHome } from '../helpers/tandem-home.ts'
 import { waitFor } from '../helpers/wait-for.ts'
@@ -40,19 +33,7 @@ const modes: Mode[] = [
   {
     name: 'scale',
     async setup() {
-      const db: TestDatabase = await createPostgresSchema()
-      const prefix = uniqueName('tandem-e2e')
-      return {
-        env: { DATABASE_URL: db.url, REDIS_URL: testRedisUrl, TANDEM_QUEUE_PREFIX: prefix },
-        separateWorker: true,
-        async cleanup() {
-          await db.drop()
-          const redis = new Redis(testRedisUrl)
-          const keys = await redis.keys(`${prefix}:*`)
-          if (keys.length) await redis.del(...keys)
-          await redis.quit()
-        },
-      }
+      return { ...(await createScaleDeployment('tandem-e2e')), separateWorker: true }
     },
   },
 ]

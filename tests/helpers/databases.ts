@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
+import { Redis } from 'ioredis'
 import pg from 'pg'
 
 /** The shared PostgreSQL and Redis every test run uses; each run gets its own schema or key prefix. */
@@ -37,6 +38,37 @@ export async function createPostgresSchema(): Promise<TestDatabase> {
       await c.connect()
       await c.query(`drop schema if exists "${schema}" cascade`)
       await c.end()
+    },
+  }
+}
+
+/** Deletes every Redis key under a prefix: what a test run's queues and throttles left. */
+export async function dropRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(testRedisUrl)
+  const keys = await redis.keys(`${prefix}:*`)
+  if (keys.length) await redis.del(...keys)
+  await redis.quit()
+}
+
+export interface ScaleDeployment {
+  db: TestDatabase
+  prefix: string
+  /** DATABASE_URL, REDIS_URL and TANDEM_QUEUE_PREFIX for every process of the deployment. */
+  env: Record<string, string>
+  cleanup(): Promise<void>
+}
+
+/** The shared parts of a scale-mode deployment for one test run: a schema of its own and a queue prefix. */
+export async function createScaleDeployment(name: string): Promise<ScaleDeployment> {
+  const db = await createPostgresSchema()
+  const prefix = uniqueName(name)
+  return {
+    db,
+    prefix,
+    env: { DATABASE_URL: db.url, REDIS_URL: testRedisUrl, TANDEM_QUEUE_PREFIX: prefix },
+    async cleanup() {
+      await db.drop()
+      await dropRedisPrefix(prefix)
     },
   }
 }

@@ -1,12 +1,11 @@
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { Redis } from 'ioredis'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ChangeEvent } from '../../../src/connectors/types.ts'
 import { createIngest, type IngestOptions } from '../../../src/engine/ingest.ts'
 import { createLogger } from '../../../src/lib/logger.ts'
-import { createPostgresSchema, type TestDatabase, testRedisUrl, uniqueName } from '../../helpers/databases.ts'
+import { createScaleDeployment } from '../../helpers/databases.ts'
 import { type RuntimeFixture, startRuntimeFixture } from '../../helpers/runtime-fixture.ts'
 
 // Intake group-commits concurrent accepts: one insert and one bulk enqueue for every caller waiting at that
@@ -37,18 +36,7 @@ const modes: Mode[] = [
   {
     name: 'scale (PostgreSQL, BullMQ)',
     async setup() {
-      const db: TestDatabase = await createPostgresSchema()
-      const prefix = uniqueName('tandem-ingest')
-      return {
-        env: { DATABASE_URL: db.url, REDIS_URL: testRedisUrl, TANDEM_QUEUE_PREFIX: prefix },
-        async cleanup() {
-          await db.drop()
-          const redis = new Redis(testRedisUrl)
-          const keys = await redis.keys(`${prefix}:*`)
-          if (keys.length) await redis.del(...keys)
-          await redis.quit()
-        },
-      }
+      return createScaleDeployment('tandem-ingest')
     },
     async poison(_fx, env) {
       const client = new pg.Client({ connectionString: env.DATABASE_URL })
