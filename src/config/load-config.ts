@@ -73,19 +73,30 @@ export function loadConfig(opts: LoadOptions): TandemConfig {
       flows.set(flow.mapping.flow, flow)
     })
   }
-  const names = new Set(flows.keys())
-  for (const flow of flows.values()) {
-    for (const p of checkMappingAlone(flow.mapping, names)) errors.push(flow.problemAt(p.path, p.message))
-  }
-  for (const [name, problems] of checkMappingSet([...flows.values()].map((f) => f.mapping))) {
-    const flow = flows.get(name)!
-    for (const p of problems) errors.push(flow.problemAt(p.path, p.message))
-  }
+  errors.push(...checkFlowSet([...flows.values()]))
   if (connections.size === 0 && errors.length === 0) {
     errors.push(new ConfigError(`no connection files found in ${join(opts.dir, 'connectors')}`))
   }
   if (errors.length > 0) throw new ConfigErrors(errors)
   return { dir: opts.dir, connections, flows }
+}
+
+/**
+ * The checks a set of mappings must pass together, each problem located in its own file: every mapping's
+ * expressions, references and options against the set's flow names, and one writer per field across them.
+ */
+export function checkFlowSet(flows: readonly LoadedFlow[]): ConfigError[] {
+  const errors: ConfigError[] = []
+  const byName = new Map(flows.map((f) => [f.mapping.flow, f]))
+  const names = new Set(byName.keys())
+  for (const flow of flows) {
+    for (const p of checkMappingAlone(flow.mapping, names)) errors.push(flow.problemAt(p.path, p.message))
+  }
+  for (const [name, problems] of checkMappingSet(flows.map((f) => f.mapping))) {
+    const flow = byName.get(name)!
+    for (const p of problems) errors.push(flow.problemAt(p.path, p.message))
+  }
+  return errors
 }
 
 function yamlFiles(dir: string): string[] {

@@ -1,10 +1,8 @@
 import { parse } from 'yaml'
-import { type LoadedFlow, loadMapping, type TandemConfig } from '../config/load-config.ts'
+import { checkFlowSet, type LoadedFlow, loadMapping, type TandemConfig } from '../config/load-config.ts'
 import type { Connection } from '../connectors/types.ts'
 import { ConfigError, ConfigErrors } from '../errors.ts'
 import type { Logger } from '../lib/logger.ts'
-import { checkMappingAlone } from '../mapping/check-mapping-alone.ts'
-import { checkMappingSet } from '../mapping/check-mapping-set.ts'
 import { createFlows } from './flows.ts'
 
 export interface MappingProblem {
@@ -33,14 +31,8 @@ export async function validateMapping(
   } catch (err) {
     return problemsOf(err)
   }
-  const flow = candidate.mapping.flow
-  const others = [...deps.config.flows.values()].filter((f) => f.mapping.flow !== flow)
-  const names = new Set([...others.map((f) => f.mapping.flow), flow])
-  const problems = checkMappingAlone(candidate.mapping, names).map((p) => candidate.problemAt(p.path, p.message))
-  const byFlow = new Map([...others, candidate].map((f) => [f.mapping.flow, f]))
-  for (const [owner, found] of checkMappingSet([...others, candidate].map((f) => f.mapping))) {
-    for (const p of found) problems.push(byFlow.get(owner)!.problemAt(p.path, p.message))
-  }
+  const others = [...deps.config.flows.values()].filter((f) => f.mapping.flow !== candidate.mapping.flow)
+  const problems = checkFlowSet([...others, candidate])
   if (problems.length > 0) return problems.map(describe)
   try {
     // Compiling checks field names against the systems' own descriptions (cached per connection and object).
