@@ -9,6 +9,7 @@ import {
   type JobHandler,
   type JobQueue,
   type JobWorker,
+  type NewJob,
   type QueueJob,
   type RetryChoice,
   retryPolicyOf,
@@ -39,31 +40,28 @@ export function createLocalQueue<T>(repo: JobRepo, opts: LocalQueueOptions<T>): 
   const added = new EventEmitter()
   const workers = new Set<JobWorker>()
 
+  const addMany = async (jobs: readonly NewJob<T>[]): Promise<void> => {
+    if (jobs.length === 0) return
+    const now = Date.now()
+    await repo.addMany(
+      opts.name,
+      jobs.map((j) => ({
+        key: j.key,
+        data: JSON.stringify(j.data),
+        runAt: now + (j.delayMs ?? 0),
+        maxAttempts: retryPolicyOf(opts, j.data).attempts,
+      })),
+      now,
+    )
+    added.emit('added')
+  }
+
   return {
     name: opts.name,
 
-    async add(key, data, addOpts = {}) {
-      const now = Date.now()
-      const attempts = retryPolicyOf(opts, data).attempts
-      await repo.add(opts.name, key, JSON.stringify(data), now + (addOpts.delayMs ?? 0), attempts, now)
-      added.emit('added')
-    },
+    add: (key, data, addOpts = {}) => addMany([{ key, data, ...addOpts }]),
 
-    async addMany(jobs) {
-      if (jobs.length === 0) return
-      const now = Date.now()
-      await repo.addMany(
-        opts.name,
-        jobs.map((j) => ({
-          key: j.key,
-          data: JSON.stringify(j.data),
-          runAt: now + (j.delayMs ?? 0),
-          maxAttempts: retryPolicyOf(opts, j.data).attempts,
-        })),
-        now,
-      )
-      added.emit('added')
-    },
+    addMany,
 
     process(handler, { concurrency }) {
       const worker = runWorker(repo, handler, { ...opts, leaseMs, pollMs, onError, concurrency, added })

@@ -28,7 +28,11 @@ export interface JobCounts {
  * worker whose lease expired and was taken over cannot complete or fail a job it no longer owns.
  */
 export function createJobRepo(db: Db, dialect: Dialect) {
-  /** `add` for many jobs, a multi-row statement per chunk. A key given twice keeps its last data. */
+  /**
+   * Adds jobs, a multi-row statement per chunk. At most one unfinished job per key: a waiting job absorbs
+   * the add; an active one is told to run once more afterwards with the newest data (nothing that arrives
+   * during a run is lost). A key given twice keeps its last data.
+   */
   async function addMany(queue: string, jobs: readonly NewJobRow[], now = Date.now()): Promise<void> {
     // One statement must not touch a row twice (PostgreSQL refuses), so repeated keys collapse first.
     const byKey = new Map(jobs.map((j) => [j.key, j]))
@@ -69,14 +73,6 @@ export function createJobRepo(db: Db, dialect: Dialect) {
   }
 
   return {
-    /**
-     * At most one unfinished job per key: a waiting job absorbs the add; an active one is told to run once
-     * more afterwards with the newest data (nothing that arrives during a run is lost).
-     */
-    async add(queue: string, key: string, data: string, runAt: number, maxAttempts: number, now = Date.now()) {
-      await addMany(queue, [{ key, data, runAt, maxAttempts }], now)
-    },
-
     addMany,
 
     /** Takes up to `limit` due jobs, including active ones whose lease ran out (their worker died). */
