@@ -5,7 +5,6 @@ import type { Flow } from '../engine/flows.ts'
 import { isTandemError } from '../errors.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { Store } from '../store/store.ts'
-import { completeLists } from './complete-lists.ts'
 import { type FindingCounts, joinPartition } from './join-partition.ts'
 import { createEntryBuilders, isUnlinked, type SourceEntry, type TargetEntry } from './record-entries.ts'
 import { PartitionSpill, type Side } from './spill.ts'
@@ -127,9 +126,8 @@ export async function runReconcile(
     }
   }
   const sourceEntries = async (listed: SourceRecord[]) => {
-    const page = await completeLists(flow.source.object, listed, sourceOpts.fields, sourceOpts.lists)
     const out: (SourceEntry | undefined)[] = []
-    for (const rec of page) out.push(await entries.fromSource(rec))
+    for (const rec of listed) out.push(await entries.fromSource(rec))
     return out
   }
 

@@ -6,6 +6,8 @@ import { toObjectSchema } from './describe-schema.ts'
 import { checkPaths, idPattern, idQueries, namePattern, selectList, soqlDatetime, toIso } from './soql-text.ts'
 import { type UpsertLimits, updateRows, upsertRows } from './upsert-rows.ts'
 
+type ListSpec = { path: string; fields: readonly string[] }
+
 function toSourceRecord(row: Record<string, unknown>): SourceRecord {
   return { id: String(row.Id), modifiedAt: toIso(row.SystemModstamp), data: row }
 }
@@ -32,6 +34,24 @@ export function createSalesforceObject(client: SalesforceClient, name: string, l
     }
     return rows
   }
+  /** The SELECT list: the fields, and one child subquery per list (order lines), each checked first. */
+  function selectWithLists(wanted: readonly string[], lists: readonly ListSpec[]): string {
+    checkPaths(wanted)
+    for (const list of lists) {
+      if (!namePattern.test(list.path)) throw new PermanentError('SF_INVALID_FIELD', `not a relationship: ${list.path}`)
+      checkPaths(list.fields)
+    }
+    const subqueries = lists.map((l) => `(SELECT ${selectList(['Id', ...l.fields]).join(', ')} FROM ${l.path})`)
+    return [...selectList(['Id', 'SystemModstamp', ...wanted]), ...subqueries].join(', ')
+  }
+
+  /** A child list comes back as `{ totalSize, done, records }` or null; the boundary gives plain rows. */
+  async function flattenLists(row: Record<string, unknown>, lists: readonly ListSpec[]): Promise<void> {
+    for (const list of lists) {
+      const key = Object.keys(row).find((k) => k.toLowerCase() === list.path.toLowerCase()) ?? list.path
+      row[key] = await childRows(row[key])
+    }
+  }
 
   return {
     name,
@@ -42,15 +62,8 @@ export function createSalesforceObject(client: SalesforceClient, name: string, l
 
     async getMany(ids, fields, opts = {}) {
       const wanted = fields ?? (await readWithRetry(() => client.describeFields(name)))
-      checkPaths(wanted)
       const lists = opts.lists ?? []
-      for (const list of lists) {
-        if (!namePattern.test(list.path))
-          throw new PermanentError('SF_INVALID_FIELD', `not a relationship: ${list.path}`)
-        checkPaths(list.fields)
-      }
-      const subqueries = lists.map((l) => `(SELECT ${selectList(['Id', ...l.fields]).join(', ')} FROM ${l.path})`)
-      const select = [...selectList(['Id', 'SystemModstamp', ...wanted]), ...subqueries].join(', ')
+      const select = selectWithLists(wanted, lists)
       const valid = [...new Set(ids.filter((id) => idPattern.test(id)))]
       const found = new Map<string, SourceRecord>()
       for (const q of idQueries(select, name, valid)) {
@@ -60,11 +73,7 @@ export function createSalesforceObject(client: SalesforceClient, name: string, l
           return out
         })
         for (const row of rows) {
-          // A child list comes back as `{ totalSize, done, records }` or null; the boundary gives plain rows.
-          for (const list of lists) {
-            const key = Object.keys(row).find((k) => k.toLowerCase() === list.path.toLowerCase()) ?? list.path
-            row[key] = await childRows(row[key])
-          }
+          await flattenLists(row, lists)
           const record = toSourceRecord(row)
           found.set(record.id, record)
           // A webhook may name a record by its 15-character id; answer under the id that was asked for.
@@ -77,7 +86,8 @@ export function createSalesforceObject(client: SalesforceClient, name: string, l
 
     async *listAll(opts = {}) {
       const wanted = opts.fields ?? (await readWithRetry(() => client.describeFields(name)))
-      checkPaths(wanted)
+      const lists = opts.lists ?? []
+      const select = selectWithLists(wanted, lists)
       let where = ''
       if (opts.since !== undefined) {
         const at = Date.parse(opts.since)
@@ -85,9 +95,11 @@ export function createSalesforceObject(client: SalesforceClient, name: string, l
         where = ` WHERE SystemModstamp >= ${soqlDatetime(at)}`
       }
       // Ordered by Id so a reconciliation can merge-join both sides; the query cursor keeps the snapshot.
-      const soql = `SELECT ${selectList(['Id', 'SystemModstamp', ...wanted]).join(', ')} FROM ${name}${where} ORDER BY Id`
+      const soql = `SELECT ${select} FROM ${name}${where} ORDER BY Id`
       for await (const page of client.query(soql, opts.pageSize ? { batchSize: opts.pageSize } : {})) {
-        if (page.records.length > 0) yield page.records.map(toSourceRecord)
+        if (page.records.length === 0) continue
+        for (const row of page.records) await flattenLists(row, lists)
+        yield page.records.map(toSourceRecord)
       }
     },
 

@@ -148,6 +148,14 @@ describe('Salesforce connector, schema and reads', () => {
       Account: { Name: 'Nhà hàng Sen' },
       OpportunityLineItems: [{ Quantity: 10, UnitPrice: 28, Product2Id: product, Product2: { ProductCode: null } }],
     })
+    // A listing brings the same lists along (reconciliation compares order lines).
+    const listed: SourceRecord[] = []
+    for await (const page of connection.object('Opportunity').listAll({
+      fields: ['Name'],
+      lists: [{ path: 'OpportunityLineItems', fields: ['Quantity'] }],
+    }))
+      listed.push(...page)
+    expect(listed.find((r) => r.id === opp)?.data).toMatchObject({ OpportunityLineItems: [{ Quantity: 10 }] })
   })
 
   it('retries a 503 on a read and gives back the records', async () => {
